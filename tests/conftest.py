@@ -1,0 +1,110 @@
+"""Shared fixtures: isolated git/Copier settings and a tagged copy of the real template.
+
+Tests never read the developer's git or Copier configuration, and never render from the
+working tree directly: a temporary git repository made from it stands in for the template
+source, as a release would.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE_FILES = ("copier.yml", "templates")
+
+
+def git(*args: str, cwd: Path) -> str:
+    """Run git and return its stdout; a failure raises with git's message."""
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def _isolate_environment(root: Path) -> None:
+    gitconfig = root / "gitconfig"
+    gitconfig.write_text(
+        "[user]\n\tname = Test User\n\temail = test@example.com\n"
+        "[init]\n\tdefaultBranch = main\n[core]\n\tautocrlf = input\n"
+        "[protocol \"file\"]\n\tallow = always\n"
+    )
+    os.environ["GIT_CONFIG_GLOBAL"] = str(gitconfig)
+    os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
+    for key in [k for k in os.environ if k.startswith("GIT_") and k not in (
+        "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM")]:
+        del os.environ[key]
+    settings = root / "copier-settings.yml"
+    settings.write_text("{}\n")
+    os.environ["COPIER_SETTINGS_PATH"] = str(settings)
+    os.environ["COPIER_CACHE_DIR"] = str(root / "copier-cache")
+    os.environ["UV_COMPILE_BYTECODE"] = "1"
+    os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
+    os.environ["MLFLOW_TRACKING_URI"] = ""
+    del os.environ["MLFLOW_TRACKING_URI"]
+    os.environ["NO_COLOR"] = "1"
+    os.environ["COLUMNS"] = "200"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    saved = dict(os.environ)
+    _isolate_environment(tmp_path_factory.mktemp("isolation"))
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+def make_template_repo(dest: Path, tag: str = "v0.1.0") -> Path:
+    """Copy the working tree's template into a fresh git repository tagged `tag`."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in TEMPLATE_FILES:
+        source = REPO_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, dest / name)
+    git("init", "-q", "-b", "main", cwd=dest)
+    git("add", "-A", cwd=dest)
+    git("commit", "-q", "-m", f"template {tag}", cwd=dest)
+    git("tag", tag, cwd=dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tagged git copy of the real template; the tool renders from it in tests."""
+    repo = make_template_repo(tmp_path_factory.mktemp("template") / "mlops-scaffold")
+    os.environ["MLOPS_SCAFFOLD_TEMPLATE"] = str(repo)
+    return repo
+
+
+def copier_render(template: Path, dest: Path, **data: object) -> Path:
+    """Render with plain Copier (no wizard, no setup steps): the reference rendering."""
+    import copier
+
+    copier.run_copy(
+        str(template),
+        str(dest),
+        data=dict(data),
+        defaults=True,
+        unsafe=True,
+        vcs_ref="HEAD",
+        quiet=True,
+        settings=copier.Settings(defaults={}, trust=[]),
+    )
+    return dest
+
+
+@pytest.fixture
+def render(template_repo: Path, tmp_path: Path):
+    """Render the template with plain Copier into a fresh folder; returns a function."""
+    counter = iter(range(1000))
+
+    def _render(**data: object) -> Path:
+        return copier_render(template_repo, tmp_path / f"project{next(counter)}", **data)
+
+    return _render
