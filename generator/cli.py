@@ -1,5 +1,200 @@
-"""Command-line entry point (filled in below)."""
+"""The `mlops-scaffold` command line: dispatch only.
+
+Each command imports its module inside the function, so `--help`, `--version` and `options`
+never import copier, cookiecutter, dvc or mlflow (DESIGN.md decision 8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from generator import __version__
+
+app = typer.Typer(
+    name="mlops-scaffold",
+    help="Create, update and check production-grade MLOps repositories (DVC + MLflow).",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def _guarded(action: Callable[[], int]) -> None:
+    """Run a command; typed errors become one line on stderr and their exit code."""
+    from generator.errors import ScaffoldError
+
+    try:
+        code = action()
+    except ScaffoldError as error:
+        _console(stderr=True).print(f"error: {error.message}", markup=False, soft_wrap=True)
+        raise typer.Exit(error.exit_code) from None
+    except KeyboardInterrupt:
+        _console(stderr=True).print("aborted", markup=False)
+        raise typer.Exit(130) from None
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mlops-scaffold {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Create, update and check production-grade MLOps repositories (DVC + MLflow)."""
+
+
+@app.command()
+def new(
+    dest: Annotated[
+        Path | None,
+        typer.Argument(help="Folder to create (default: ./<distribution_name>)."),
+    ] = None,
+    defaults: Annotated[
+        bool, typer.Option("--defaults", help="Take every default; ask nothing.")
+    ] = False,
+    data: Annotated[
+        list[str] | None,
+        typer.Option("--data", "-d", metavar="KEY=VALUE", help="Answer a question (repeatable)."),
+    ] = None,
+    answers_file: Annotated[
+        Path | None,
+        typer.Option("--answers-file", metavar="FILE", help="YAML file of answers."),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Print the files that would be written; write nothing."),
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Render into a non-empty folder.")] = False,
+    no_setup: Annotated[
+        bool, typer.Option("--no-setup", help="Render only: no git, environment, DVC or hooks.")
+    ] = False,
+) -> None:
+    """Create a new project from the template with a wizard."""
+    from generator.new import run_new
+
+    _guarded(
+        lambda: run_new(
+            dest,
+            defaults=defaults,
+            data=data or [],
+            answers_file=answers_file,
+            yes=yes,
+            dry_run=dry_run,
+            force=force,
+            no_setup=no_setup,
+            console=_console(),
+        )
+    )
+
+
+@app.command()
+def update(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="Project folder (default: the current folder)."),
+    ] = None,
+    defaults: Annotated[
+        bool, typer.Option("--defaults", help="Default for every new question; ask nothing.")
+    ] = False,
+    data: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--data", "-d", metavar="KEY=VALUE", help="Change an answer, e.g. git_lfs=false."
+        ),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option("--to", metavar="VERSION", help="Template version (default: the tool's)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the diff it would apply; write nothing.")
+    ] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 if a newer template version exists.")
+    ] = False,
+) -> None:
+    """Update a project to a newer template version (three-way merge; conflicts inline)."""
+    from generator.update import run_update
+
+    _guarded(
+        lambda: run_update(
+            path,
+            defaults=defaults,
+            data=data or [],
+            to=to,
+            dry_run_only=dry_run,
+            check=check,
+            console=_console(),
+        )
+    )
+
+
+@app.command()
+def options(
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the Markdown table used in the README.")
+    ] = False,
+) -> None:
+    """List every template question with its help, choices and default."""
+    from generator.options import options_markdown, options_table
+    from generator.questions import load_questions
+    from generator.template_source import resolve_source
+
+    def action() -> int:
+        questions = load_questions(resolve_source().questions_file)
+        if markdown:
+            typer.echo(options_markdown(questions))
+        else:
+            _console().print(options_table(questions))
+        return 0
+
+    _guarded(action)
+
+
+@app.command()
+def check(
+    path: Annotated[
+        Path, typer.Argument(help="Project folder (default: the current folder).")
+    ] = Path("."),
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", metavar="IDS", help="Only these check ids (comma-separated)."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", metavar="IDS", help="Skip these check ids (comma-separated)."),
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="Output: table, json or text.")
+    ] = "table",
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+) -> None:
+    """Check a project against the standards (what the pre-commit hooks run)."""
+    from generator.checks.cli_entry import run
+
+    raise typer.Exit(run(path, select or [], ignore or [], output_format, strict))
 
 
 def main() -> None:
-    pass
+    app()

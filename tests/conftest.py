@@ -30,12 +30,15 @@ def _isolate_environment(root: Path) -> None:
     gitconfig.write_text(
         "[user]\n\tname = Test User\n\temail = test@example.com\n"
         "[init]\n\tdefaultBranch = main\n[core]\n\tautocrlf = input\n"
-        "[protocol \"file\"]\n\tallow = always\n"
+        '[protocol "file"]\n\tallow = always\n'
     )
     os.environ["GIT_CONFIG_GLOBAL"] = str(gitconfig)
     os.environ["GIT_CONFIG_NOSYSTEM"] = "1"
-    for key in [k for k in os.environ if k.startswith("GIT_") and k not in (
-        "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM")]:
+    for key in [
+        k
+        for k in os.environ
+        if k.startswith("GIT_") and k not in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM")
+    ]:
         del os.environ[key]
     settings = root / "copier-settings.yml"
     settings.write_text("{}\n")

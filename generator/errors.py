@@ -1,0 +1,49 @@
+"""Typed errors of the core; the CLI edge turns them into one-line messages and exit codes."""
+
+from __future__ import annotations
+
+
+class ScaffoldError(Exception):
+    """A problem the user can fix; `exit_code` 1 for failures, 2 for refused or misused input."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(ScaffoldError):
+    """The command line itself is wrong (unknown question, malformed KEY=VALUE, ...)."""
+
+    exit_code = 2
+
+
+class AnswerError(ScaffoldError):
+    """An answer is invalid for its question (type, choice or validator)."""
+
+
+class MissingAnswerError(ScaffoldError):
+    """A question has no answer and there is no terminal to ask it on."""
+
+
+class DestinationError(ScaffoldError):
+    """The destination folder cannot be used (not empty, not writable, a file...)."""
+
+
+class TemplateError(ScaffoldError):
+    """The template cannot be found or read."""
+
+
+class RenderError(ScaffoldError):
+    """Copier failed while rendering; nothing was written."""
+
+
+class Refused(ScaffoldError):
+    """The operation was refused before changing anything."""
+
+    exit_code = 2
+
+
+class Aborted(ScaffoldError):
+    """The user declined the confirmation."""

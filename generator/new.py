@@ -1,0 +1,150 @@
+"""`mlops-scaffold new`: ask, confirm, render atomically, then run the setup steps."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.prompt import Confirm
+from rich.tree import Tree
+
+from generator.answers import check_known, load_answers_file, parse_data_options
+from generator.errors import Aborted, DestinationError
+from generator.questions import load_questions
+from generator.render import check_destination, render_preview, render_project
+from generator.setup_steps import StepResult, run_steps
+from generator.template_source import resolve_source
+from generator.wizard import collect_answers, summary_table
+
+
+def run_new(
+    dest: Path | None,
+    *,
+    defaults: bool,
+    data: list[str],
+    answers_file: Path | None,
+    yes: bool,
+    dry_run: bool,
+    force: bool,
+    no_setup: bool,
+    console: Console,
+) -> int:
+    source = resolve_source()
+    questions = load_questions(source.questions_file)
+    provided: dict[str, Any] = {}
+    if answers_file is not None:
+        provided |= load_answers_file(answers_file)
+    provided |= parse_data_options(data)
+    check_known(provided, questions)
+
+    overrides: dict[str, Any] = {}
+    if dest is not None:
+        dest = dest.expanduser().absolute()
+        check_destination(dest, force=force)
+        if "project_name" not in provided and dest.name:
+            overrides["project_name"] = dest.name
+    if not (no_setup or dry_run) and shutil.which("git") is None:
+        raise DestinationError("git is not installed; install git or pass --no-setup")
+
+    interactive = sys.stdin.isatty() and not defaults
+    answers = collect_answers(
+        questions,
+        provided,
+        use_defaults=defaults,
+        interactive=interactive,
+        console=console,
+        default_overrides=overrides,
+    )
+    if dest is None:
+        dest = Path.cwd() / answers["distribution_name"]
+        check_destination(dest, force=force)
+
+    console.print()
+    console.print(summary_table(answers, f"New project in {dest}"))
+    if (
+        interactive
+        and not yes
+        and not Confirm.ask("Create the project?", default=True, console=console)
+    ):
+        raise Aborted("aborted; nothing was written")
+
+    if dry_run:
+        files = render_preview(source, answers)
+        console.print(_tree(dest, files))
+        console.print(f"[dim]dry run: {len(files)} files would be written; nothing was written.[/]")
+        return 0
+
+    with console.status("Rendering the template..."):
+        files = render_project(source, dest, answers, force=force)
+    console.print(f"[green]✓[/] rendered {len(files)} files into {dest}")
+    if no_setup:
+        console.print(_next_steps(dest, setup_done=False))
+        return 0
+
+    results = _run_setup(dest, answers, console)
+    console.print(_next_steps(dest, setup_done=True, results=results))
+    failed = [r for r in results if r.status == "failed"]
+    return 1 if failed else 0
+
+
+def _run_setup(dest: Path, answers: dict[str, Any], console: Console) -> list[StepResult]:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        tasks: dict[str, Any] = {}
+
+        def start(name: str) -> None:
+            tasks[name] = progress.add_task(name, total=1)
+
+        def end(result: StepResult) -> None:
+            mark = {"ok": "[green]✓[/]", "skipped": "[yellow]![/]", "failed": "[red]✗[/]"}
+            text = f"{mark[result.status]} {result.name}"
+            if result.detail:
+                text += f" [dim]({result.detail})[/]"
+            progress.update(tasks[result.name], description=text, completed=1)
+
+        results = run_steps(dest, answers, on_start=start, on_end=end)
+    for result in results:
+        if result.fix and result.status != "ok":
+            style = "red" if result.status == "failed" else "yellow"
+            console.print(
+                f"[{style}]{result.name}: {result.detail}[/] -> {result.fix}", highlight=False
+            )
+    return results
+
+
+def _next_steps(dest: Path, *, setup_done: bool, results: list[StepResult] | None = None) -> Panel:
+    lines = [f"cd {dest}"]
+    if not setup_done:
+        lines += ["git init -b main && uv sync && uv run dvc init", "uv run pre-commit install"]
+    lines += [
+        "make repro      # run the pipeline (uv run dvc repro)",
+        "make test       # the project's tests",
+        "make ui         # MLflow UI on mlflow.db",
+        "mlops-scaffold update   # later: bring in template improvements",
+    ]
+    title = "Next steps"
+    if results and any(r.status == "failed" for r in results):
+        title = "Next steps (finish the failed setup steps above first)"
+    return Panel("\n".join(lines), title=title, expand=False)
+
+
+def _tree(dest: Path, files: list[Path]) -> Tree:
+    root = Tree(f"[bold]{dest}[/]")
+    nodes: dict[Path, Tree] = {Path("."): root}
+    for path in files:
+        for depth in range(1, len(path.parts)):
+            folder = Path(*path.parts[:depth])
+            if folder not in nodes:
+                nodes[folder] = nodes[folder.parent].add(f"[blue]{folder.name}/[/]")
+        nodes[path.parent].add(path.name)
+    return root

@@ -1,0 +1,178 @@
+"""Side effects after rendering: git, Git LFS, the environment, DVC, pre-commit, first commit.
+
+They live in the tool, not in Copier `_tasks`, because Copier runs tasks three times per update
+and only with `--trust` (DESIGN.md decision 4). A missing optional binary skips its step with a
+warning that says how to finish by hand; the project stays usable.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator import __version__
+
+
+@dataclass(frozen=True)
+class StepResult:
+    name: str
+    status: str  # "ok", "skipped" or "failed"
+    seconds: float = 0.0
+    detail: str = ""
+    fix: str = ""
+
+
+class StepSkipped(Exception):
+    def __init__(self, detail: str, fix: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.fix = fix
+
+
+class StepFailed(Exception):
+    def __init__(self, detail: str, fix: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.fix = fix
+
+
+def _run(cmd: list[str], cwd: Path, fix: str, env: Mapping[str, str] | None = None) -> str:
+    try:
+        done = subprocess.run(
+            cmd,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **(env or {})},
+            stdin=subprocess.DEVNULL,
+        )
+    except OSError as error:
+        raise StepFailed(f"{cmd[0]}: {error.strerror}", fix) from None
+    if done.returncode != 0:
+        lines = [ln for ln in (done.stderr + "\n" + done.stdout).splitlines() if ln.strip()]
+        raise StepFailed(lines[-1].strip() if lines else f"exit code {done.returncode}", fix)
+    return done.stdout
+
+
+def _tool(project: Path, name: str) -> str | None:
+    """Prefer the project's own environment (pinned versions), then PATH."""
+    local = project / ".venv" / "bin" / name
+    if local.is_file() and os.access(local, os.X_OK):
+        return str(local)
+    return shutil.which(name)
+
+
+def git_init(project: Path, answers: Mapping[str, Any]) -> None:
+    fix = f"cd {project} && git init -b main"
+    if shutil.which("git") is None:
+        raise StepFailed("git is not installed", "install git, then: " + fix)
+    try:
+        _run(["git", "init", "-q", "-b", "main"], project, fix)
+    except StepFailed:  # git < 2.28 has no -b
+        _run(["git", "init", "-q"], project, fix)
+        _run(["git", "symbolic-ref", "HEAD", "refs/heads/main"], project, fix)
+
+
+def git_lfs_install(project: Path, answers: Mapping[str, Any]) -> None:
+    fix = (
+        "install git-lfs (e.g. apt-get install git-lfs), "
+        f"then: cd {project} && git lfs install --local"
+    )
+    if not answers.get("git_lfs", False):
+        raise StepSkipped("Git LFS not chosen", "")
+    if shutil.which("git-lfs") is None:
+        raise StepSkipped("git-lfs is not installed", fix)
+    _run(["git", "lfs", "install", "--local"], project, fix)
+
+
+def install_environment(project: Path, answers: Mapping[str, Any]) -> None:
+    fix = f"cd {project} && uv sync"
+    if shutil.which("uv") is None:
+        raise StepSkipped("uv is not installed", f"install uv (pip install uv), then: {fix}")
+    _run(["uv", "sync", "--quiet"], project, fix, env={"UV_COMPILE_BYTECODE": "1"})
+
+
+def dvc_init(project: Path, answers: Mapping[str, Any]) -> None:
+    if answers.get("data_versioning", "dvc") != "dvc":
+        raise StepSkipped("DVC not chosen", "")
+    fix = f"cd {project} && uv sync && uv run dvc init"
+    dvc = _tool(project, "dvc")
+    if dvc is None:
+        raise StepSkipped("dvc is not installed (it comes with the project's environment)", fix)
+    _run([dvc, "init", "--quiet"], project, fix)
+
+
+def pre_commit_install(project: Path, answers: Mapping[str, Any]) -> None:
+    if not (project / ".pre-commit-config.yaml").is_file():
+        raise StepSkipped("no .pre-commit-config.yaml", "")
+    fix = f"cd {project} && uv sync && uv run pre-commit install"
+    tool = _tool(project, "pre-commit")
+    if tool is None:
+        raise StepSkipped(
+            "pre-commit is not installed (it comes with the project's environment)", fix
+        )
+    _run([tool, "install"], project, fix)
+
+
+def first_commit(project: Path, answers: Mapping[str, Any]) -> None:
+    fix = f"cd {project} && git add -A && git commit -m 'Initial commit'"
+    if not (project / ".git").exists():
+        raise StepSkipped("not a git repository", fix)
+    identity = []
+    for key, answer in (("user.name", "author_name"), ("user.email", "author_email")):
+        probe = subprocess.run(["git", "config", key], cwd=project, capture_output=True, text=True)
+        if not probe.stdout.strip():
+            identity += ["-c", f"{key}={answers.get(answer) or 'mlops-scaffold'}"]
+    _run(["git", "add", "-A"], project, fix)
+    # The rendered tree is what this tool's tests verify against the same hooks; hook
+    # environments install on the user's first own commit instead of inside `new`.
+    message = f"Initial commit from mlops-scaffold {__version__}"
+    _run(["git", *identity, "commit", "-q", "--no-verify", "-m", message], project, fix)
+
+
+STEPS: list[tuple[str, Callable[[Path, Mapping[str, Any]], None]]] = [
+    ("git init", git_init),
+    ("git lfs install", git_lfs_install),
+    ("environment (uv sync)", install_environment),
+    ("dvc init", dvc_init),
+    ("pre-commit install", pre_commit_install),
+    ("first commit", first_commit),
+]
+
+
+def run_steps(
+    project: Path,
+    answers: Mapping[str, Any],
+    on_start: Callable[[str], None] = lambda name: None,
+    on_end: Callable[[StepResult], None] = lambda result: None,
+) -> list[StepResult]:
+    """Run every step in order; a failed git init skips the steps that need git."""
+    results: list[StepResult] = []
+    git_ok = True
+    for name, step in STEPS:
+        on_start(name)
+        started = time.perf_counter()
+        try:
+            if not git_ok and step in (git_lfs_install, first_commit):
+                raise StepSkipped("git init failed", "")
+            step(project, answers)
+            result = StepResult(name, "ok", time.perf_counter() - started)
+        except StepSkipped as skip:
+            result = StepResult(
+                name, "skipped", time.perf_counter() - started, skip.detail, skip.fix
+            )
+        except StepFailed as failure:
+            result = StepResult(
+                name, "failed", time.perf_counter() - started, failure.detail, failure.fix
+            )
+            if step is git_init:
+                git_ok = False
+        results.append(result)
+        on_end(result)
+    return results

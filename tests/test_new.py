@@ -1,0 +1,284 @@
+"""`mlops-scaffold new` without a terminal: defaults, --data, answers files, dry runs, refusals."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.cli_helpers import assert_one_line_error, run_cli, tree_snapshot
+from tests.conftest import git, make_template_repo
+
+
+def answers_of(project: Path) -> dict:
+    return yaml.safe_load((project / ".copier-answers.yml").read_text())
+
+
+def test_defaults_render_every_default(template_repo: Path, tmp_path: Path) -> None:
+    done = run_cli("new", str(tmp_path / "churn-model"), "--defaults", "--no-setup")
+    assert done.returncode == 0, done.stderr
+    answers = answers_of(tmp_path / "churn-model")
+    assert answers["project_name"] == "churn-model"  # the folder name is the default
+    assert answers["distribution_name"] == "churn-model"
+    assert answers["package_name"] == "churn_model"
+    assert answers["_src_path"] == "https://github.com/mlops-scaffold/mlops-scaffold.git"
+    assert answers["_commit"] == "v0.1.0"
+
+
+def test_data_overrides_and_derives_later_defaults(template_repo: Path, tmp_path: Path) -> None:
+    done = run_cli(
+        "new",
+        str(tmp_path / "p"),
+        "--defaults",
+        "--no-setup",
+        "--data",
+        "project_name=Fraud Detector",
+        "-d",
+        "git_lfs=no",
+    )
+    assert done.returncode == 0, done.stderr
+    answers = answers_of(tmp_path / "p")
+    assert answers["distribution_name"] == "fraud-detector"
+    assert answers["package_name"] == "fraud_detector"
+    assert answers["git_lfs"] is False
+
+
+def test_answers_file_then_data_wins(template_repo: Path, tmp_path: Path) -> None:
+    answers_file = tmp_path / "answers.yml"
+    answers_file.write_text(
+        "_commit: ignored\nproject_name: From File\nauthor_name: Ada\npython_version: '3.12'\n"
+    )
+    done = run_cli(
+        "new",
+        str(tmp_path / "p"),
+        "--answers-file",
+        str(answers_file),
+        "--data",
+        "author_name=Grace",
+        "--defaults",
+        "--no-setup",
+    )
+    assert done.returncode == 0, done.stderr
+    answers = answers_of(tmp_path / "p")
+    assert answers["project_name"] == "From File"
+    assert answers["author_name"] == "Grace"
+    assert answers["python_version"] == "3.12"
+
+
+def test_dry_run_writes_nothing(template_repo: Path, tmp_path: Path) -> None:
+    before = sorted(p.name for p in tmp_path.iterdir())
+    done = run_cli("new", str(tmp_path / "p"), "--defaults", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert ".copier-answers.yml" in done.stdout
+    assert "nothing was written" in done.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_no_terminal_and_unanswered_question_is_an_error(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    done = run_cli("new", str(tmp_path / "p"), "--data", "project_name=X", timeout=60)
+    assert_one_line_error(done, 1)
+    assert "'distribution_name'" in done.stderr
+    assert not (tmp_path / "p").exists()
+
+
+def test_same_files_as_plain_copier_copy(template_repo: Path, tmp_path: Path) -> None:
+    data = ["project_name=Same Files", "author_name=Ada Lovelace", "git_lfs=false"]
+    ours = tmp_path / "ours"
+    flags = [part for d in data for part in ("--data", d)]
+    done = run_cli("new", str(ours), "--defaults", "--no-setup", *flags)
+    assert done.returncode == 0, done.stderr
+    plain = tmp_path / "plain"
+    copier = Path(sys.executable).parent / "copier"
+    subprocess.run(
+        [
+            str(copier),
+            "copy",
+            "--defaults",
+            "--trust",
+            "--vcs-ref",
+            "HEAD",
+            *flags,
+            str(template_repo),
+            str(plain),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    ours_files, plain_files = tree_snapshot(ours), tree_snapshot(plain)
+    assert sorted(ours_files) == sorted(plain_files)
+    for name in ours_files:
+        if name == ".copier-answers.yml":
+            continue
+        assert ours_files[name] == plain_files[name], name
+    ours_answers, plain_answers = answers_of(ours), answers_of(plain)
+    ours_answers.pop("_src_path"), plain_answers.pop("_src_path")
+    assert ours_answers == plain_answers
+
+
+BAD_ANSWERS = [
+    ("project_name=", "must not be empty"),
+    ("project_name=a/b", "path separators"),
+    ("project_name=..", '".."'),
+    ("distribution_name=Bad Name", "lowercase"),
+    ("distribution_name=-leading", "lowercase"),
+    ("distribution_name=../escape", "path separators"),
+    ("package_name=1abc", "not a valid lowercase Python identifier"),
+    ("package_name=class", "Python keyword"),
+    ("package_name=json", "shadow the standard-library"),
+    ("package_name=my-pkg", "not a valid lowercase Python identifier"),
+    ("package_name=../x", "path separators"),
+    ("author_email=not-an-email", "not an email address"),
+    ("python_version=2.7", "invalid choice"),
+    ("git_lfs=perhaps", "invalid value"),
+]
+
+
+@pytest.mark.parametrize(("answer", "message"), BAD_ANSWERS)
+def test_bad_answers_are_refused(
+    template_repo: Path, tmp_path: Path, answer: str, message: str
+) -> None:
+    done = run_cli("new", str(tmp_path / "p"), "--defaults", "-d", answer, timeout=60)
+    assert_one_line_error(done, 1)
+    assert message in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_derived_default_that_is_invalid_names_the_question(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    done = run_cli("new", str(tmp_path / "json"), "--defaults", timeout=60)
+    assert_one_line_error(done, 1)
+    assert "package_name" in done.stderr and "standard-library" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["--data", "nonsense"], 2),
+        (["--data", "no_such_question=1"], 2),
+        (["--answers-file", "/nonexistent/answers.yml"], 2),
+    ],
+)
+def test_usage_errors_exit_2(
+    template_repo: Path, tmp_path: Path, args: list[str], code: int
+) -> None:
+    done = run_cli("new", str(tmp_path / "p"), "--defaults", *args, timeout=60)
+    assert_one_line_error(done, code)
+    assert not (tmp_path / "p").exists()
+
+
+def test_answers_file_that_is_not_yaml(template_repo: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text("project_name: [unclosed\n")
+    done = run_cli("new", str(tmp_path / "p"), "--answers-file", str(bad), "--defaults")
+    assert_one_line_error(done, 2)
+    assert not (tmp_path / "p").exists()
+
+
+def test_non_empty_destination_is_refused_and_unchanged(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "existing"
+    (dest / "sub").mkdir(parents=True)
+    (dest / "notes.txt").write_text("mine\n")
+    (dest / "sub" / "data.bin").write_bytes(b"\x00\x01")
+    before = tree_snapshot(dest)
+    done = run_cli("new", str(dest), "--defaults")
+    assert_one_line_error(done, 1)
+    assert "not empty" in done.stderr
+    assert tree_snapshot(dest) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["existing"]
+
+
+def test_force_renders_into_non_empty_destination(template_repo: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "existing"
+    dest.mkdir()
+    (dest / "notes.txt").write_text("mine\n")
+    done = run_cli("new", str(dest), "--defaults", "--no-setup", "--force")
+    assert done.returncode == 0, done.stderr
+    assert (dest / "notes.txt").read_text() == "mine\n"
+    assert (dest / ".copier-answers.yml").is_file()
+
+
+@pytest.mark.parametrize("where", ["file-parent", "proc"])
+def test_unwritable_destination(template_repo: Path, tmp_path: Path, where: str) -> None:
+    if where == "file-parent":
+        (tmp_path / "a-file").write_text("x")
+        dest = tmp_path / "a-file" / "project"
+    else:
+        dest = Path("/proc/mlops-scaffold-test/project")
+    done = run_cli("new", str(dest), "--defaults", "--no-setup")
+    assert_one_line_error(done, 1)
+    assert not dest.exists()
+
+
+def test_destination_that_is_a_file(template_repo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "taken"
+    target.write_text("keep me\n")
+    done = run_cli("new", str(target), "--defaults", "--no-setup")
+    assert_one_line_error(done, 1)
+    assert target.read_text() == "keep me\n"
+
+
+@pytest.fixture
+def broken_template(tmp_path: Path) -> Path:
+    """The real template plus a file that fails late in the render (a division by zero)."""
+    repo = make_template_repo(tmp_path / "broken-template")
+    (repo / "templates" / "project" / "zz_fails.txt.jinja").write_text("{{ 1 // 0 }}\n")
+    git("add", "-A", cwd=repo)
+    git("commit", "-q", "-m", "break", cwd=repo)
+    return repo
+
+
+def test_failure_mid_render_leaves_nothing(broken_template: Path, tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    done = run_cli(
+        "new",
+        str(work / "p"),
+        "--defaults",
+        "--no-setup",
+        env={"MLOPS_SCAFFOLD_TEMPLATE": str(broken_template)},
+    )
+    assert_one_line_error(done, 1)
+    assert "rendering failed" in done.stderr
+    assert list(work.iterdir()) == []
+
+
+def test_failure_mid_render_with_force_keeps_existing_folder(
+    broken_template: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "existing"
+    dest.mkdir()
+    (dest / "keep.txt").write_text("precious\n")
+    before = tree_snapshot(dest)
+    done = run_cli(
+        "new",
+        str(dest),
+        "--defaults",
+        "--no-setup",
+        "--force",
+        env={"MLOPS_SCAFFOLD_TEMPLATE": str(broken_template)},
+    )
+    assert_one_line_error(done, 1)
+    assert tree_snapshot(dest) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken-template", "existing"]
+
+
+def test_dry_run_matches_real_render(template_repo: Path, tmp_path: Path) -> None:
+    dry = run_cli("new", str(tmp_path / "p"), "--defaults", "--dry-run")
+    real = run_cli("new", str(tmp_path / "p"), "--defaults", "--no-setup")
+    assert dry.returncode == real.returncode == 0
+    written = [p for p in (tmp_path / "p").rglob("*") if p.is_file()]
+    assert f"{len(written)} files would be written" in dry.stdout
+    assert filecmp.dircmp(tmp_path / "p", tmp_path / "p").left_only == []
+    shutil.rmtree(tmp_path / "p")
