@@ -1,0 +1,110 @@
+"""Finding the Python modules and scripts that pipeline stage commands run.
+
+Shared knowledge of how a stage `cmd` starts Python (`python -m pkg.mod`, `uv run python x.py`),
+so checks about entry points agree on which files those are.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+from dataclasses import dataclass
+
+from .project import Project
+
+PYTHON = re.compile(r"^python(\d+(\.\d+)?)?$")
+SEPARATORS = frozenset({"&&", "||", ";", "|"})
+RUNNERS = ("uv", "poetry", "pipenv", "pdm", "hatch")
+ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+OPTIONS_WITH_VALUE = frozenset({"-W", "-X", "--with", "--python", "-p", "--group", "--extra"})
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    """What a command runs: a module (`-m`) or a script path, resolved to a file if found."""
+
+    target: str
+    is_module: bool
+    file: str | None
+
+
+def _segments(command: str) -> list[list[str]]:
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=";&|")
+    lexer.whitespace_split = True
+    segments: list[list[str]] = [[]]
+    for token in lexer:
+        if token in SEPARATORS:
+            segments.append([])
+        else:
+            segments[-1].append(token)
+    return [segment for segment in segments if segment]
+
+
+def _python_target(tokens: list[str]) -> tuple[str, bool] | None:
+    """(module or script, is_module) that a command's tokens run with Python, if any."""
+    index = 0
+    while index < len(tokens) and ASSIGNMENT.match(tokens[index]):
+        index += 1  # VAR=value prefixes
+    if tokens[index : index + 2] in ([runner, "run"] for runner in RUNNERS):
+        index += 2
+        while index < len(tokens) and tokens[index].startswith("-"):
+            index += 2 if tokens[index] in OPTIONS_WITH_VALUE else 1
+        if index < len(tokens) and tokens[index].endswith(".py"):
+            return tokens[index], False  # `uv run script.py`
+    if index >= len(tokens) or not PYTHON.match(posixpath.basename(tokens[index])):
+        return None
+    index += 1
+    while index < len(tokens):
+        token = tokens[index]
+        if token == "-m":
+            return (tokens[index + 1], True) if index + 1 < len(tokens) else None
+        if token.startswith("-m"):
+            return token[2:], True
+        if token == "-c":
+            return None
+        if not token.startswith("-"):
+            return token, False
+        index += 2 if token in OPTIONS_WITH_VALUE else 1
+    return None
+
+
+def module_file(project: Project, module: str, wdir: str = "") -> str | None:
+    """The file `python -m module` runs, searched in `src/`, the root and the stage wdir."""
+    parts = module.split(".")
+    for base in dict.fromkeys(("src", "", wdir)):
+        stem = posixpath.join(base, *parts) if base else posixpath.join(*parts)
+        for candidate in (f"{stem}.py", posixpath.join(stem, "__main__.py")):
+            if (project.root / candidate).is_file():
+                return candidate
+    return None
+
+
+def is_project_module(project: Project, module: str) -> bool:
+    """True when the module's top-level package lives in the project (not a dependency)."""
+    top = module.split(".")[0]
+    return any(
+        (project.root / base / name).exists()
+        for base in ("src", ".")
+        for name in (top, f"{top}.py")
+    )
+
+
+def entry_points(project: Project, command: str, wdir: str = "") -> list[EntryPoint]:
+    """Every Python module or script a shell command runs; invalid quoting yields nothing."""
+    try:
+        segments = _segments(command)
+    except ValueError:
+        return []
+    found = []
+    for tokens in segments:
+        target = _python_target(tokens)
+        if target is None or "${" in target[0]:
+            continue
+        name, is_module = target
+        if is_module:
+            found.append(EntryPoint(name, True, module_file(project, name, wdir)))
+        else:
+            path = posixpath.normpath(posixpath.join(wdir, name)) if wdir else name
+            found.append(EntryPoint(path, False, path if (project.root / path).is_file() else None))
+    return found
