@@ -47,3 +47,11 @@ class Refused(ScaffoldError):
 
 class Aborted(ScaffoldError):
     """The user declined the confirmation."""
+
+
+class UntrustedTemplateError(Refused):
+    """A third-party template would run its own code (hooks, tasks, extensions) without --trust."""
+
+
+class NotAdoptableError(Refused):
+    """`adopt` cannot start: not a git repository, uncommitted changes, or already adopted."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import shutil
 import sys
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.panel import Panel
@@ -14,12 +15,21 @@ from rich.prompt import Confirm
 from rich.tree import Tree
 
 from generator.answers import check_known, load_answers_file, parse_data_options
-from generator.errors import Aborted, DestinationError
+from generator.errors import Aborted, DestinationError, UsageError
 from generator.questions import load_questions
-from generator.render import check_destination, render_preview, render_project
+from generator.render import (
+    check_destination,
+    list_files,
+    place_rendered,
+    render_preview,
+    render_project,
+)
 from generator.setup_steps import StepResult, run_steps
-from generator.template_source import resolve_source
+from generator.template_source import CANONICAL_URL, resolve_source
 from generator.wizard import collect_answers, summary_table
+
+if TYPE_CHECKING:
+    from generator.interop.detect import LocalTemplate
 
 
 def run_new(
@@ -33,7 +43,23 @@ def run_new(
     force: bool,
     no_setup: bool,
     console: Console,
+    template: str | None = None,
+    trust: bool = False,
 ) -> int:
+    if template is not None and not _is_our_template(template):
+        return _run_new_from_template(
+            template,
+            dest,
+            trust=trust,
+            defaults=defaults,
+            data=data,
+            answers_file=answers_file,
+            yes=yes,
+            dry_run=dry_run,
+            force=force,
+            no_setup=no_setup,
+            console=console,
+        )
     source = resolve_source()
     questions = load_questions(source.questions_file)
     provided: dict[str, Any] = {}
@@ -90,6 +116,131 @@ def run_new(
     console.print(_next_steps(dest, setup_done=True, results=results))
     failed = [r for r in results if r.status == "failed"]
     return 1 if failed else 0
+
+
+def _is_our_template(source: str) -> bool:
+    """`--template` naming our own canonical URL is the default path (always trusted)."""
+
+    def bare(url: str) -> str:
+        return url.strip().removeprefix("git+").removesuffix("/").removesuffix(".git")
+
+    aliases = {bare(CANONICAL_URL), "gh:mlops-scaffold/mlops-scaffold"}
+    return bare(source) in aliases
+
+
+def _run_new_from_template(
+    source: str,
+    dest: Path | None,
+    *,
+    trust: bool,
+    defaults: bool,
+    data: list[str],
+    answers_file: Path | None,
+    yes: bool,
+    dry_run: bool,
+    force: bool,
+    no_setup: bool,
+    console: Console,
+) -> int:
+    """`new --template SOURCE`: a third-party Copier or cookiecutter template, same wizard.
+
+    The template is fetched and checked for code it would run (hooks, tasks, extensions) before
+    anything is asked; only then is it asked, rendered by its own engine into a hidden folder
+    beside the destination, moved into place, and set up (git and the first commit; the steps
+    that need our template's files skip themselves).
+    """
+    from generator.interop.ask import ask_template
+    from generator.interop.detect import open_template
+
+    provided: dict[str, Any] = {}
+    if answers_file is not None:
+        provided |= load_answers_file(answers_file)
+    provided |= parse_data_options(data)
+    if dest is not None:
+        dest = dest.expanduser().absolute()
+        check_destination(dest, force=force)
+    if not (no_setup or dry_run) and shutil.which("git") is None:
+        raise DestinationError("git is not installed; install git or pass --no-setup")
+    interactive = sys.stdin.isatty() and not defaults
+
+    with open_template(source) as template:
+        if template.kind == "copier" and dest is None:
+            raise UsageError("a Copier template needs a destination: new DEST --template SOURCE")
+        answers, engine_answers = ask_template(
+            template,
+            provided,
+            trust=trust,
+            use_defaults=defaults,
+            interactive=interactive,
+            console=console,
+            project_name=dest.name if dest is not None else None,
+        )
+        where = f" in {dest}" if dest is not None else ""
+        title = f"New project{where} from the {template.kind} template {source}"
+        console.print()
+        console.print(summary_table(answers, title))
+        if (
+            interactive
+            and not yes
+            and not Confirm.ask("Create the project?", default=True, console=console)
+        ):
+            raise Aborted("aborted; nothing was written")
+
+        parent = dest.parent if dest is not None else Path.cwd()
+        if dry_run:
+            with tempfile.TemporaryDirectory(prefix="mlops-scaffold-dry-run-") as tmp:
+                project = _render_third_party(template, Path(tmp), engine_answers, trust=trust)
+                files = list_files(project)
+                dest = dest or parent / project.name
+            console.print(_tree(dest, files))
+            console.print(
+                f"[dim]dry run: {len(files)} files would be written; nothing was written.[/]"
+            )
+            return 0
+
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(
+                tempfile.mkdtemp(prefix=".mlops-scaffold.", suffix=".partial", dir=parent)
+            )
+        except OSError as error:
+            raise DestinationError(f"cannot write to {parent}: {error.strerror}") from None
+        try:
+            with console.status(f"Rendering the {template.kind} template..."):
+                project = _render_third_party(template, staging, engine_answers, trust=trust)
+            dest = dest or parent / project.name
+            check_destination(dest, force=force)
+            files = place_rendered(project, dest)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    console.print(f"[green]✓[/] rendered {len(files)} files into {dest}")
+    if no_setup:
+        console.print(
+            Panel(
+                f"cd {dest}\ngit init -b main && git add -A && git commit",
+                title="Next steps",
+                expand=False,
+            )
+        )
+        return 0
+    results = _run_setup(dest, answers, console)
+    failed = [r for r in results if r.status == "failed"]
+    return 1 if failed else 0
+
+
+def _render_third_party(
+    template: LocalTemplate, staging: Path, answers: dict[str, Any], *, trust: bool
+) -> Path:
+    """Render with the template's engine under `staging`; returns the project folder."""
+    from generator.interop.engines import render_cookiecutter, render_copier
+
+    if template.kind == "cookiecutter":
+        return render_cookiecutter(template, staging, answers, trust=trust)
+    project = staging / "project"
+    project.mkdir()
+    render_copier(template, project, answers, trust=trust)
+    return project
 
 
 def _run_setup(dest: Path, answers: dict[str, Any], console: Console) -> list[StepResult]:

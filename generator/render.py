@@ -92,6 +92,13 @@ def render_project(
     return files
 
 
+def place_rendered(staging: Path, dest: Path) -> list[Path]:
+    """Move a finished render of any engine from `staging` into `dest`; returns its files."""
+    files = list_files(staging)
+    _move_into_place(staging, dest)
+    return files
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

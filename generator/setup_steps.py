@@ -92,6 +92,8 @@ def git_lfs_install(project: Path, answers: Mapping[str, Any]) -> None:
 
 
 def install_environment(project: Path, answers: Mapping[str, Any]) -> None:
+    if not (project / "pyproject.toml").is_file():
+        raise StepSkipped("no pyproject.toml", "")
     fix = f"cd {project} && uv sync"
     if shutil.which("uv") is None:
         raise StepSkipped("uv is not installed", f"install uv (pip install uv), then: {fix}")
@@ -101,6 +103,8 @@ def install_environment(project: Path, answers: Mapping[str, Any]) -> None:
 def dvc_init(project: Path, answers: Mapping[str, Any]) -> None:
     if answers.get("data_versioning", "dvc") != "dvc":
         raise StepSkipped("DVC not chosen", "")
+    if not (project / "dvc.yaml").is_file():
+        raise StepSkipped("no dvc.yaml", "")
     fix = f"cd {project} && uv sync && uv run dvc init"
     dvc = _tool(project, "dvc")
     if dvc is None:

@@ -62,7 +62,7 @@ def notebook_with_outputs() -> str:
 VIOLATIONS: list[tuple[str, Mutation, str, str | None, str | None, list[str]]] = [
     (
         "large-file",
-        add({"assets/weights.bin": os.urandom(600 * 1024)}),
+        add({"assets/weights.bin": os.urandom(1100 * 1024)}),
         "large-files",
         "assets/weights.bin",
         None,
@@ -306,10 +306,16 @@ def test_lfs_pointers_and_dvc_outputs_are_not_large_files(project: Path) -> None
 def test_max_file_size_is_configurable(project: Path) -> None:
     write(project, {"assets/weights.bin": os.urandom(600 * 1024)})
     commit_all(project)
-    assert run_checks(project, select=["large-files"]).exit_code == 1
+    assert run_checks(project, select=["large-files"]).exit_code == 0  # default limit: 1 MB
     with (project / "pyproject.toml").open("a") as stream:
-        stream.write("\n[tool.mlops-scaffold]\nmax-file-size-kb = 1024\n")
-    assert run_checks(project, select=["large-files"]).exit_code == 0
+        stream.write("\n[tool.mlops-scaffold]\nmax-file-size-kb = 500\n")
+    assert run_checks(project, select=["large-files"]).exit_code == 1
+
+
+def test_lock_files_are_never_large_files(project: Path) -> None:
+    write(project, {"uv.lock": "# lock\n" * 300_000})
+    commit_all(project)
+    assert run_checks(project, select=["large-files"]).findings == []
 
 
 def test_config_select_ignore_and_strict(project: Path) -> None:

@@ -17,7 +17,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-DEFAULT_MAX_FILE_SIZE_KB = 500
+DEFAULT_MAX_FILE_SIZE_KB = 1024  # the same limit as the check-added-large-files hook
 KNOWN_KEYS = frozenset({"select", "ignore", "max-file-size-kb", "strict", "seed-module"})
 
 

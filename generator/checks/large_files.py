@@ -9,6 +9,11 @@ from .model import CheckInputError, Problem
 from .project import Project
 from .registry import register
 
+# Lock files are text that must live in git, and grow with the dependency tree, not with data.
+LOCK_FILES = frozenset(
+    {"uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock", "conda-lock.yml", "dvc.lock"}
+)
+
 
 @register(
     "large-files",
@@ -18,7 +23,11 @@ from .registry import register
 def check_large_files(project: Project) -> Iterator[Problem]:
     """Flag index blobs above the limit; an LFS pointer is a small blob, so it passes."""
     limit_kb = project.config.max_file_size_kb
-    entries = [e for e in project.git_files() if e.size > limit_kb * 1024]
+    entries = [
+        e
+        for e in project.git_files()
+        if e.size > limit_kb * 1024 and e.path.rsplit("/", 1)[-1] not in LOCK_FILES
+    ]
     if not entries:
         return
     try:

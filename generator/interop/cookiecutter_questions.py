@@ -1,0 +1,151 @@
+"""cookiecutter.json as wizard questions, asked one at a time with cookiecutter's semantics.
+
+Cookiecutter renders each default (`{{ cookiecutter.x }}`, `slugify`, template `_extensions`)
+over the answers so far with its own Jinja environment, so defaults are rendered here with that
+environment and each question then goes through our wizard (`collect_answers`): the same
+prompts, `--data`, `--defaults` and no-terminal errors as our own template. `_` variables are
+never asked; `__` variables are computed as cookiecutter does, never asked.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from generator.errors import TemplateError, UsageError
+from generator.questions import Choice, Question
+from generator.wizard import collect_answers
+
+PROMPTS_KEY = "__prompts__"
+
+
+@dataclass
+class CookiecutterAnswers:
+    """Answers as shown to the user, and as `extra_context` (choices by their raw option)."""
+
+    shown: dict[str, Any] = field(default_factory=dict)
+    extra_context: dict[str, Any] = field(default_factory=dict)
+
+
+def load_context(config_file: Path) -> dict[str, Any]:
+    try:
+        context = json.loads(config_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise TemplateError(f"cannot read {config_file}: {error}") from None
+    if not isinstance(context, dict):
+        raise TemplateError(f"{config_file} must be a JSON object of variables")
+    return context
+
+
+def asked_names(context: Mapping[str, Any]) -> list[str]:
+    """The variables cookiecutter prompts for (not `_private` nor `__computed`)."""
+    return [name for name in context if not name.startswith("_")]
+
+
+def check_provided(provided: Mapping[str, Any], names: list[str], source: str) -> None:
+    unknown = sorted(set(provided) - set(names))
+    if unknown:
+        raise UsageError(
+            f"unknown question(s) for template {source}: {', '.join(unknown)} "
+            f"(it asks: {', '.join(names)})"
+        )
+
+
+@contextmanager
+def _importable(root: Path) -> Iterator[None]:
+    """Template-local `_extensions` import from the template folder, as in cookiecutter."""
+    sys.path.insert(0, str(root))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(root))
+
+
+def _help(prompts: Mapping[str, Any], name: str) -> str:
+    prompt = prompts.get(name)
+    if isinstance(prompt, dict):
+        prompt = prompt.get("__prompt__")
+    return str(prompt) if prompt else ""
+
+
+def _question(
+    name: str, raw: Any, rendered: Any, prompts: Mapping[str, Any], override: Any
+) -> Question:
+    help_text = _help(prompts, name)
+    if isinstance(raw, list):
+        labels = prompts.get(name) if isinstance(prompts.get(name), dict) else {}
+        choices = tuple(Choice(str(labels.get(value, value)), value) for value in rendered)
+        default = override if override in rendered else rendered[0]
+        return Question(name=name, type="str", help=help_text, default=default, choices=choices)
+    default = rendered if override is None else override
+    if isinstance(raw, bool):
+        return Question(name=name, type="bool", help=help_text, default=default)
+    if isinstance(raw, dict):
+        return Question(name=name, type="yaml", help=help_text, default=default)
+    return Question(
+        name=name, type="str", help=help_text, default="" if default is None else default
+    )
+
+
+def ask_cookiecutter(
+    root: Path,
+    context: dict[str, Any],
+    provided: Mapping[str, Any],
+    *,
+    use_defaults: bool,
+    interactive: bool,
+    console: Console,
+    default_overrides: Mapping[str, Any] | None = None,
+) -> CookiecutterAnswers:
+    """Ask every prompted variable in cookiecutter's order (dict variables last)."""
+    from cookiecutter.environment import StrictEnvironment
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.prompt import render_variable
+    from jinja2 import TemplateError as JinjaError
+
+    overrides = dict(default_overrides or {})
+    prompts = context.get(PROMPTS_KEY) or {}
+    variables = {k: v for k, v in context.items() if k != PROMPTS_KEY}
+    result = CookiecutterAnswers()
+    so_far: dict[str, Any] = {}
+    ordered = [(k, v) for k, v in variables.items() if not isinstance(v, dict)]
+    ordered += [(k, v) for k, v in variables.items() if isinstance(v, dict)]
+    with _importable(root):
+        try:
+            env = StrictEnvironment(context={"cookiecutter": variables})
+        except CookiecutterException as error:
+            raise TemplateError(f"cannot load the template's Jinja extensions: {error}") from None
+        for name, raw in ordered:
+            try:
+                if name.startswith("_") and not name.startswith("__"):
+                    so_far[name] = raw
+                    continue
+                rendered = render_variable(env, raw, so_far)
+            except JinjaError as error:
+                raise TemplateError(f"cannot render the default of '{name}': {error}") from None
+            if name.startswith("__"):
+                so_far[name] = rendered
+                continue
+            question = _question(name, raw, rendered, prompts, overrides.get(name))
+            given = {name: provided[name]} if name in provided else {}
+            value = collect_answers(
+                [question],
+                given,
+                use_defaults=use_defaults,
+                interactive=interactive,
+                console=console,
+            )[name]
+            so_far[name] = value
+            result.shown[name] = value
+            # A choice is passed back as its raw option: cookiecutter matches it unrendered.
+            result.extra_context[name] = (
+                raw[rendered.index(value)] if isinstance(raw, list) else value
+            )
+    return result

