@@ -6,6 +6,7 @@ never import copier, cookiecutter, dvc or mlflow (DESIGN.md decision 8).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -89,6 +90,20 @@ def new(
     no_setup: Annotated[
         bool, typer.Option("--no-setup", help="Render only: no git, environment, DVC or hooks.")
     ] = False,
+    template: Annotated[
+        str | None,
+        typer.Option(
+            "--template",
+            metavar="SOURCE",
+            help="Another Copier or cookiecutter template: a folder, a .zip or a git URL.",
+        ),
+    ] = None,
+    trust: Annotated[
+        bool,
+        typer.Option(
+            "--trust", help="Allow --template's hooks, tasks, migrations and Jinja extensions."
+        ),
+    ] = False,
 ) -> None:
     """Create a new project from the template with a wizard."""
     from generator.new import run_new
@@ -104,7 +119,32 @@ def new(
             force=force,
             no_setup=no_setup,
             console=_console(),
+            template=template,
+            trust=trust,
         )
+    )
+
+
+@app.command()
+def adopt(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="The cookiecutter-made project's git repository (default: here)."),
+    ] = None,
+    defaults: Annotated[
+        bool, typer.Option("--defaults", help="Default for every answer not read from the project.")
+    ] = False,
+    data: Annotated[
+        list[str] | None,
+        typer.Option("--data", "-d", metavar="KEY=VALUE", help="Answer a question (repeatable)."),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Bring a cookiecutter-made project under this template, as a git branch to review."""
+    from generator.adopt import run_adopt
+
+    _guarded(
+        lambda: run_adopt(path, defaults=defaults, data=data or [], yes=yes, console=_console())
     )
 
 
@@ -196,5 +236,24 @@ def check(
     raise typer.Exit(run(path, select or [], ignore or [], output_format, strict))
 
 
+@app.command()
+def doctor(
+    path: Annotated[
+        Path, typer.Argument(help="Project folder (default: the current folder).")
+    ] = Path("."),
+) -> None:
+    """Check that the MLflow tracking store and the DVC remotes answer; print the fix if not."""
+    from generator.doctor import run_doctor
+
+    _guarded(lambda: run_doctor(path, console=_console()))
+
+
 def main() -> None:
+    argv = sys.argv[1:]
+    if argv[:1] == ["check"] and not {"-h", "--help"} & set(argv):
+        # `check` runs on every commit: its argparse front end (same options) skips the
+        # per-parameter setup Typer does, about half of the command's start-up time.
+        from generator.checks.cli_entry import main as check_main
+
+        sys.exit(check_main(argv[1:], prog="mlops-scaffold check"))
     app()
