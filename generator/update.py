@@ -1,0 +1,366 @@
+"""`mlops-scaffold update`: bring a project to a newer template version without losing work.
+
+Copier does the three-way merge (old render, project, new render); this module decides the
+target version, refuses before touching anything (dirty tree, no answers file, downgrade), asks
+only the questions that are new or whose recorded answer is no longer valid, and reports what
+the merge did. Conflicts stay inline with unmerged index entries (DESIGN.md decision 5).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from generator.answers import (
+    AnswerError,
+    cast,
+    check_known,
+    is_asked,
+    parse_data_options,
+    render_value,
+    validate,
+)
+from generator.errors import Refused, ScaffoldError
+from generator.questions import Question, parse_questions
+from generator.template_source import (
+    CANONICAL_URL,
+    TemplateSource,
+    copier_environment,
+    resolve_source,
+)
+from generator.versions import compare, describe, questions_text, resolve_ref
+from generator.wizard import collect_answers
+
+ANSWERS_FILE = ".copier-answers.yml"
+UNMERGED = {"DD", "AU", "UD", "UA", "DU", "AA", "UU"}
+
+
+class UpdateFailed(ScaffoldError):
+    """Copier failed part-way; the tree may hold a partial update that git can revert.
+
+    Exit code 3: 1 already means "conflicts left to resolve" and 2 "refused, nothing changed".
+    """
+
+    exit_code = 3
+
+
+@dataclass
+class Project:
+    """A generated project inside a git work tree, and what its answers file records."""
+
+    path: Path
+    top: Path
+    answers: dict[str, Any]
+
+    @property
+    def commit(self) -> str:
+        return str(self.answers["_commit"])
+
+    @property
+    def recorded(self) -> dict[str, Any]:
+        return {k: v for k, v in self.answers.items() if not k.startswith("_")}
+
+
+@dataclass
+class Report:
+    """What an update changed, relative to the project folder."""
+
+    merged: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def _git(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=check,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def _same_source(src_path: str) -> bool:
+    """`_src_path` names our template (Copier expands `gh:` and adds `.git` the same way)."""
+    url = re.sub(r"^gh:", "https://github.com/", src_path.strip()).removeprefix("git+")
+    return url.removesuffix("/").removesuffix(".git") == CANONICAL_URL.removesuffix(".git")
+
+
+def open_project(path: Path) -> Project:
+    """Read the answers file and locate the git work tree; refuse anything not updatable."""
+    if not path.is_dir():
+        raise Refused(f"{path} is not a folder")
+    answers_path = path / ANSWERS_FILE
+    if not answers_path.is_file():
+        raise Refused(
+            f"{path} has no {ANSWERS_FILE}: it was not made by mlops-scaffold (or Copier), "
+            "so there is nothing to update from"
+        )
+    try:
+        answers = yaml.safe_load(answers_path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise Refused(f"{answers_path} is not valid YAML: {str(error).splitlines()[0]}") from None
+    if not isinstance(answers, dict) or not answers.get("_commit") or not answers.get("_src_path"):
+        raise Refused(f"{answers_path} records no template version (_commit and _src_path)")
+    if not _same_source(str(answers["_src_path"])):
+        raise Refused(
+            f"{answers_path} names another template ({answers['_src_path']}); "
+            f"mlops-scaffold only updates projects of {CANONICAL_URL}"
+        )
+    done = _git("rev-parse", "--show-toplevel", cwd=path, check=False)
+    if done.returncode != 0:
+        raise Refused(f"{path} is not in a git repository; run `git init` and commit it first")
+    return Project(path=path, top=Path(done.stdout.strip()), answers=answers)
+
+
+def refuse_dirty(project: Project) -> None:
+    """Copier merges against the last commit: every change must be committed first."""
+    status = _git(
+        "status", "--porcelain", "--untracked-files=all", "--", ".", cwd=project.path
+    ).stdout.splitlines()
+    if status:
+        shown = "; ".join(line.strip() for line in status[:20])
+        more = f" (and {len(status) - 20} more)" if len(status) > 20 else ""
+        raise Refused(
+            f"the project has uncommitted changes: {shown}{more}. Commit or stash them first"
+        )
+
+
+def _answers_to_keep(
+    questions: list[Question], recorded: Mapping[str, Any], provided: Mapping[str, Any]
+) -> tuple[dict[str, Any], bool]:
+    """Recorded answers still valid for the target's questions, and whether any question is
+    left to answer (given on the command line, new, or with an answer no longer valid)."""
+    context: dict[str, Any] = {}
+    keep: dict[str, Any] = {}
+    pending = False
+    for question in questions:
+        default = render_value(question.default, context)
+        if question.computed or not is_asked(question, context):
+            context[question.name] = default
+            continue
+        if question.name in provided:
+            context[question.name] = cast(question, provided[question.name])
+            pending = True
+            continue
+        if question.name in recorded:
+            try:
+                value = cast(question, recorded[question.name])
+                validate(question, value, context)
+            except AnswerError:
+                context[question.name] = default
+                pending = True
+                continue
+            keep[question.name] = context[question.name] = value
+        else:
+            context[question.name] = default
+            pending = True
+    return keep, pending
+
+
+def plan_answers(
+    questions: list[Question],
+    recorded: Mapping[str, Any],
+    provided: Mapping[str, Any],
+    *,
+    use_defaults: bool,
+    console: Console,
+) -> dict[str, Any]:
+    """Answers that change (given, new or no longer valid), for Copier's `data=`."""
+    keep, pending = _answers_to_keep(questions, recorded, provided)
+    if not pending:
+        return {}
+    answers = collect_answers(
+        questions,
+        {**keep, **provided},
+        use_defaults=use_defaults,
+        interactive=sys.stdin.isatty() and not use_defaults,
+        console=console,
+    )
+    return {
+        name: value
+        for name, value in answers.items()
+        if name not in keep and (name not in recorded or recorded[name] != value)
+    }
+
+
+def copier_update(source: TemplateSource, project: Path, ref: str, data: Mapping[str, Any]) -> None:
+    """One `copier.run_update`, with the canonical URL pointed at `source`."""
+    import copier
+
+    with copier_environment(source):
+        try:
+            copier.run_update(
+                str(project),
+                data=dict(data),
+                defaults=True,
+                overwrite=True,
+                conflict="inline",
+                skip_answered=True,
+                unsafe=True,  # only ever our own template (DESIGN.md decision 7)
+                vcs_ref=ref,
+                quiet=True,
+                settings=copier.Settings(defaults={}, trust=[]),
+            )
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as error:  # Copier raises many types; all become one message
+            text = " ".join(str(error).split()) or type(error).__name__
+            raise UpdateFailed(
+                f"the update failed: {text}. `git status` shows any partial change; "
+                "`git reset --hard && git clean -fd` reverts it"
+            ) from None
+
+
+def collect_report(project: Path) -> Report:
+    """Classify the uncommitted changes Copier left, from `git status`."""
+    prefix = _git("rev-parse", "--show-prefix", cwd=project).stdout.strip()
+    status = _git(
+        "status", "--porcelain", "-z", "--untracked-files=all", "--", ".", cwd=project
+    ).stdout
+    report = Report()
+    entries = iter(status.split("\0"))
+    for entry in entries:
+        if not entry:
+            continue
+        code, name = entry[:2], entry[3:].removeprefix(prefix)
+        if "R" in code or "C" in code:  # a staged rename (by a migration): `to`, then `from`
+            origin = next(entries).removeprefix(prefix)
+            if "R" in code:
+                report.removed.append(origin)
+            report.added.append(name)
+        elif name == ANSWERS_FILE:
+            continue
+        elif code in UNMERGED:
+            report.conflicts.append(name)
+        elif code == "??" or "A" in code:
+            report.added.append(name)
+        elif "D" in code:
+            report.removed.append(name)
+        else:
+            report.merged.append(name)
+    return report
+
+
+def report_table(report: Report) -> Table:
+    table = Table(show_header=True, header_style="bold", title="Update report")
+    table.add_column("result")
+    table.add_column("files", overflow="fold")
+    rows = [
+        ("[green]merged cleanly[/]", report.merged),
+        ("[red]conflicts[/]", report.conflicts),
+        ("[cyan]added[/]", report.added),
+        ("[yellow]removed[/]", report.removed),
+    ]
+    for label, files in rows:
+        table.add_row(label, "\n".join(files) if files else "[dim]none[/]")
+    return table
+
+
+def _print_diff(diff: str, console: Console) -> None:
+    styles = {"+": "green", "-": "red", "@": "cyan"}
+    for line in diff.splitlines():
+        style = "bold" if line.startswith(("diff ", "+++", "---")) else styles.get(line[:1], "")
+        console.print(Text(line, style=style), soft_wrap=True)
+
+
+def dry_run(
+    source: TemplateSource, project: Project, ref: str, data: Mapping[str, Any]
+) -> tuple[str, Report]:
+    """Update a throwaway clone; return the diff it made and its report. Nothing else is written."""
+    subdir = project.path.relative_to(project.top)
+    with tempfile.TemporaryDirectory(prefix="mlops-scaffold-dry-run-") as tmp:
+        clone = Path(tmp) / "clone"
+        _git("clone", "-q", "--shared", str(project.top), str(clone), cwd=Path(tmp))
+        copier_update(source, clone / subdir, ref, data)
+        report = collect_report(clone / subdir)
+        _git("add", "-A", "--", ".", cwd=clone / subdir)
+        diff = _git("diff", "--cached", "HEAD", "--", ".", cwd=clone / subdir).stdout
+    return diff, report
+
+
+def _versions_line(current: str, target: str) -> str:
+    return f"template version: [bold]{current}[/] -> [bold]{target}[/]"
+
+
+def run_update(
+    path: Path | None,
+    *,
+    defaults: bool,
+    data: list[str],
+    to: str | None,
+    dry_run_only: bool,
+    check: bool,
+    console: Console,
+) -> int:
+    """The command: 0 when clean, 1 when conflicts are left (or `--check` finds a newer version)."""
+    project = open_project((path or Path.cwd()).expanduser().resolve())
+    source = resolve_source()
+    ref = resolve_ref(source, to)
+    target = describe(source, ref)
+    order = compare(project.commit, target)
+    if check:
+        if order is not None and order >= 0:
+            message = f"up to date: template {project.commit} (latest {target})"
+            console.print(message, highlight=False)
+            return 0
+        console.print(
+            f"template update available: {project.commit} -> {target} "
+            "(run `mlops-scaffold update`)",
+            highlight=False,
+        )
+        return 1
+    if order == 1:
+        raise Refused(
+            f"the project is at template {project.commit}, newer than {target}; downgrades are "
+            "not supported (install a newer mlops-scaffold, or pass --to)"
+        )
+    refuse_dirty(project)
+
+    questions = parse_questions(questions_text(source, ref), f"copier.yml at {target}")
+    provided = parse_data_options(data)
+    check_known(provided, questions)
+    console.print(_versions_line(project.commit, target))
+    changes = plan_answers(
+        questions, project.recorded, provided, use_defaults=defaults, console=console
+    )
+    if order == 0 and not changes:
+        console.print("[green]✓[/] already up to date; nothing to do")
+        return 0
+    for name, value in changes.items():
+        console.print(f"  answer [bold]{name}[/]: {project.recorded.get(name, '(new)')} -> {value}")
+
+    if dry_run_only:
+        with console.status("Updating a temporary clone (dry run)..."):
+            diff, report = dry_run(source, project, ref, changes)
+        _print_diff(diff, console)
+        console.print(report_table(report))
+        console.print("[dim]dry run: nothing was written.[/]")
+        return 0
+
+    with console.status(f"Updating to {target} (three-way merge)..."):
+        copier_update(source, project.path, ref, changes)
+    report = collect_report(project.path)
+    console.print(report_table(report))
+    if report.conflicts:
+        console.print(
+            f"[red]✗[/] {len(report.conflicts)} file(s) with conflicts: `git status` lists them as "
+            "unmerged. Resolve the <<<<<<< before updating / >>>>>>> after updating blocks, "
+            "`git add` the files, then commit."
+        )
+        return 1
+    console.print(f"[green]✓[/] updated to {target}; review with `git diff`, then commit")
+    return 0
