@@ -37,8 +37,9 @@ from generator.answers import (
 )
 from generator.errors import Aborted, NotAdoptableError, ScaffoldError
 from generator.interop.project_facts import CRUFT_FILE, Fact, package_folder, read_facts
-from generator.questions import Question, load_questions
+from generator.questions import Question
 from generator.template_source import TemplateSource, resolve_source
+from generator.versions import source_questions
 from generator.wizard import collect_answers
 
 BRANCH = "mlops-scaffold/adopt"
@@ -254,7 +255,7 @@ def run_adopt(
     project = (path or Path.cwd()).expanduser().resolve()
     original = check_adoptable(project)
     source = resolve_source()
-    questions = load_questions(source.questions_file)
+    questions = source_questions(source)
     provided = parse_data_options(data)
     check_known(provided, questions)
 

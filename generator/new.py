@@ -16,7 +16,6 @@ from rich.tree import Tree
 
 from generator.answers import check_known, load_answers_file, parse_data_options
 from generator.errors import Aborted, DestinationError, UsageError
-from generator.questions import load_questions
 from generator.render import (
     check_destination,
     list_files,
@@ -26,6 +25,7 @@ from generator.render import (
 )
 from generator.setup_steps import StepResult, run_steps
 from generator.template_source import CANONICAL_URL, resolve_source
+from generator.versions import source_questions
 from generator.wizard import collect_answers, summary_table
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def run_new(
             console=console,
         )
     source = resolve_source()
-    questions = load_questions(source.questions_file)
+    questions = source_questions(source)
     provided: dict[str, Any] = {}
     if answers_file is not None:
         provided |= load_answers_file(answers_file)

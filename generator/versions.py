@@ -14,6 +14,7 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from generator.errors import TemplateError, UsageError
+from generator.questions import Question, parse_questions
 from generator.template_source import TemplateSource
 
 _DESCRIBED = re.compile(r"^(?P<base>.+)-(?P<count>\d+)-g(?P<hash>[0-9a-f]+)$")
@@ -101,3 +102,9 @@ def questions_text(source: TemplateSource, ref: str) -> str:
         git("init", "-q", "--bare", tmp)
         git("fetch", "-q", str(source.location), f"{ref}:refs/tags/{ref}", cwd=Path(tmp))
         return git("show", f"{ref}:copier.yml", cwd=Path(tmp))
+
+
+def source_questions(source: TemplateSource, ref: str | None = None) -> list[Question]:
+    """The questions of the version Copier will render, never the working tree's copier.yml."""
+    ref = ref or source.default_ref
+    return parse_questions(questions_text(source, ref), f"copier.yml at {ref}")
