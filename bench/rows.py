@@ -1,0 +1,406 @@
+"""The benchmark rows of issue 9: what runs, against which reference, and the target.
+
+Each row is built right before it is measured (`build(number, ctx)`), so a row can reuse what
+an earlier one left behind (row 4 and 6b use the project that row 3 set up) and a command that
+does not exist yet becomes "not available" instead of a crash.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from measure import Sample, Step
+from workspace import (
+    CANONICAL_URL,
+    Workspace,
+    find_ccds_template,
+    git,
+    peer_venv,
+    release_v2,
+    snapshot_template,
+)
+
+PROJECT = "demo"  # dest folder name; `new` derives project_name from it, Copier gets it as data
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The steps of one run, and the folder it writes (to count files and verify)."""
+
+    steps: list[Step]
+    output: Path | None = None
+
+
+@dataclass
+class Variant:
+    label: str
+    prepare: Callable[[], Prepared] | None  # None: not available, see `reason`
+    reason: str = ""
+    verify: Callable[[Path], str] | None = None  # returns an error message, or ""
+    samples: list[Sample] = field(default_factory=list)
+    files: int = 0
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # "ratio": at most `limit` x the row's reference; "seconds": median under `limit`
+    limit: float
+
+    def text(self, reference: str) -> str:
+        if self.kind == "ratio":
+            return f"<= {self.limit:g}x {reference}"
+        return f"< {self.limit:g} s"
+
+
+@dataclass
+class Row:
+    number: str
+    name: str
+    variants: list[Variant]
+    reference: str  # label of the variant the others are divided by
+    targets: dict[str, Target] = field(default_factory=dict)
+    parts: bool = False  # show each step's median under the variant
+    per_file: bool = False
+    note: str = ""
+    skipped: str = ""
+
+
+@dataclass
+class Context:
+    ws: Workspace
+    smoke: bool
+    template: Path | None = None
+    ready_project: Path | None = None  # set up and reproduced by row 3
+
+
+def _template(ctx: Context) -> Path:
+    if ctx.template is None:
+        ctx.template = snapshot_template(ctx.ws, "template")
+    return ctx.template
+
+
+def _has_command(ctx: Context, command: str) -> str:
+    """Empty when `mlops-scaffold COMMAND --help` works, else why it does not."""
+    done = subprocess.run(
+        [ctx.ws.tool("mlops-scaffold"), command, "--help"],
+        env=ctx.ws.env,
+        capture_output=True,
+        text=True,
+    )
+    return "" if done.returncode == 0 else f"`mlops-scaffold {command}` does not exist yet"
+
+
+def _steps(
+    name: str, argv: list[str], cwd: Path, env: dict[str, str], ok_codes: tuple[int, ...] = (0,)
+) -> Prepared:
+    return Prepared([Step(name, argv, cwd, env, ok_codes)])
+
+
+def row_cli_start(ctx: Context) -> Row:
+    ws = ctx.ws
+
+    def start(tool: str) -> Variant:
+        return Variant(
+            f"{tool} --help", lambda: _steps("start", [ws.tool(tool), "--help"], ws.root, ws.env)
+        )
+
+    return Row(
+        "1",
+        "CLI start",
+        [start("mlops-scaffold"), start("copier"), start("cookiecutter")],
+        reference="copier --help",
+        targets={"mlops-scaffold --help": Target("ratio", 0.5)},
+    )
+
+
+def _render_ours(ctx: Context, env: dict[str, str], *extra: str) -> Prepared:
+    dest = ctx.ws.fresh_dir(PROJECT)
+    argv = [ctx.ws.tool("mlops-scaffold"), "new", str(dest), "--defaults", *extra]
+    return Prepared([Step("render", argv, dest.parent, env)], dest)
+
+
+def row_render(ctx: Context) -> Row:
+    ws = ctx.ws
+    env = ws.template_env(_template(ctx))
+
+    def copier_copy() -> Prepared:
+        dest = ws.fresh_dir(PROJECT)
+        argv = [ws.tool("copier"), "copy", "--trust", "--defaults", "--quiet", "--vcs-ref=HEAD"]
+        argv += [f"--data=project_name={PROJECT}", CANONICAL_URL, str(dest)]
+        return Prepared([Step("render", argv, dest.parent, env)], dest)
+
+    ccds = Variant("cookiecutter ccds --no-input", None)
+    venv, why = peer_venv(ws)
+    template, why = find_ccds_template(venv) if venv else (None, why)
+    if venv and template:
+        uses_ccds = not (template / "cookiecutter.json").is_file()
+        tool = str(venv / "bin" / ("ccds" if uses_ccds else "cookiecutter"))
+
+        def ccds_render() -> Prepared:
+            out = ws.fresh_dir("ccds")
+            out.mkdir()
+            argv = [tool, "--no-input", "--output-dir", str(out), str(template)]
+            return Prepared([Step("render", argv, out, ws.env)], out)
+
+        ccds.prepare = ccds_render
+    else:
+        ccds.reason = why
+    return Row(
+        "2",
+        "Render",
+        [
+            Variant("new --defaults --no-setup", lambda: _render_ours(ctx, env, "--no-setup")),
+            Variant("copier copy (same template, same answers)", copier_copy),
+            ccds,
+        ],
+        reference="copier copy (same template, same answers)",
+        targets={"new --defaults --no-setup": Target("ratio", 1.2)},
+        per_file=True,
+    )
+
+
+def _shell(script: str) -> list[str]:
+    return ["sh", "-c", script]
+
+
+def row_zero_to_run(ctx: Context) -> Row:
+    ws = ctx.ws
+    env = ws.template_env(_template(ctx))
+    repro = ["uv", "run", "--quiet", "dvc", "repro", "--quiet"]
+
+    def whole() -> Prepared:
+        prepared = _render_ours(ctx, env)
+        assert prepared.output is not None
+        dest = prepared.output
+        ctx.ready_project = dest
+        steps = [
+            Step("new --defaults", prepared.steps[0].argv, dest.parent, env),
+            Step("dvc repro", repro, dest, env),
+        ]
+        return Prepared(steps, dest)
+
+    def by_hand() -> Prepared:
+        prepared = _render_ours(ctx, env, "--no-setup")
+        dest = prepared.output
+        assert dest is not None
+        steps = [
+            *prepared.steps,
+            Step("git init", ["git", "init", "-q", "-b", "main"], dest, env),
+            Step(
+                "git lfs install",
+                _shell("! command -v git-lfs || git lfs install --local"),
+                dest,
+                env,
+            ),
+            Step("environment (uv sync)", ["uv", "sync", "--quiet"], dest, env),
+            Step("dvc init", [".venv/bin/dvc", "init", "--quiet"], dest, env),
+            Step(
+                "pre-commit install",
+                _shell("test ! -x .venv/bin/pre-commit || .venv/bin/pre-commit install"),
+                dest,
+                env,
+            ),
+            Step(
+                "first commit", _shell("git add -A && git commit -q --no-verify -m init"), dest, env
+            ),
+            Step("dvc repro", repro, dest, env),
+        ]
+        return Prepared(steps, dest)
+
+    return Row(
+        "3",
+        "Zero to tracked run",
+        [
+            Variant("new --defaults + dvc repro", whole),
+            Variant("same steps by hand", by_hand),
+        ],
+        reference="same steps by hand",
+        targets={"new --defaults + dvc repro": Target("seconds", 60)},
+        parts=True,
+        note="warm uv package cache (the warm-up run fills it); dvc repro runs via `uv run`",
+    )
+
+
+def _ready_project(ctx: Context) -> Path:
+    """Row 3's last project, or a new one set up and reproduced now (untimed)."""
+    if ctx.ready_project is not None and (ctx.ready_project / "dvc.lock").is_file():
+        return ctx.ready_project
+    env = ctx.ws.template_env(_template(ctx))
+    dest = ctx.ws.fresh_dir(PROJECT)
+    for argv, cwd in (
+        ([ctx.ws.tool("mlops-scaffold"), "new", str(dest), "--defaults"], dest.parent),
+        (["uv", "run", "--quiet", "dvc", "repro", "--quiet"], dest),
+    ):
+        done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"setting up a project failed: {done.stderr.strip()[-300:]}")
+    ctx.ready_project = dest
+    return dest
+
+
+def row_repro(ctx: Context) -> Row:
+    project = _ready_project(ctx)
+    env = ctx.ws.template_env(_template(ctx))
+    repro = ["uv", "run", "--quiet", "dvc", "repro", "--quiet"]
+    values = iter(f"{0.5**n:g}" for n in range(1, 1000))
+
+    def change() -> Prepared:
+        params = project / "params.yaml"
+        text, count = re.subn(r"(?m)^(\s+C:\s*)\S+", rf"\g<1>{next(values)}", params.read_text())
+        if count != 1:
+            raise RuntimeError("params.yaml has no `train.C` to change")
+        params.write_text(text)
+        return _steps("dvc repro", repro, project, env)
+
+    return Row(
+        "4",
+        "dvc repro: no-op and one-parameter change",
+        [
+            Variant("no-op dvc repro", lambda: _steps("dvc repro", repro, project, env)),
+            Variant("train.C changed, dvc repro", change),
+            Variant(
+                "dvc --version",
+                lambda: _steps("dvc", ["uv", "run", "--quiet", "dvc", "--version"], project, env),
+            ),
+        ],
+        reference="dvc --version",
+        targets={
+            "no-op dvc repro": Target("seconds", 3),
+            "train.C changed, dvc repro": Target("seconds", 3),
+        },
+        note="the reference is DVC's own start through `uv run` (the floor of any dvc command)",
+    )
+
+
+def _commit_new_project(ctx: Context, template: Path, name: str) -> Path:
+    """`new --defaults --no-setup` + git init + commit (untimed set-up)."""
+    env = ctx.ws.template_env(template)
+    dest = ctx.ws.fresh_dir(name)
+    argv = [ctx.ws.tool("mlops-scaffold"), "new", str(dest), "--defaults", "--no-setup"]
+    subprocess.run(argv, cwd=dest.parent, env=env, check=True, capture_output=True)
+    git("init", "-q", "-b", "main", cwd=dest, env=env)
+    git("add", "-A", cwd=dest, env=env)
+    git("commit", "-q", "-m", "init", cwd=dest, env=env)
+    return dest
+
+
+def row_update(ctx: Context) -> Row:
+    ws = ctx.ws
+    labels = ("update --defaults", "copier update --defaults --trust")
+    missing = _has_command(ctx, "update")
+    row = Row(
+        "5",
+        "Update v0.1.0 -> v0.2.0",
+        [Variant(label, None, missing) for label in labels],
+        reference=labels[1],
+        targets={labels[0]: Target("ratio", 1.15)},
+    )
+    if missing:
+        return row
+    template = snapshot_template(ws, "template-update")
+    base = _commit_new_project(ctx, template, PROJECT)
+    release_v2(ws, template)
+    env = ws.template_env(template)
+
+    def copy_of_base() -> Path:
+        dest = ws.fresh_dir(PROJECT)
+        shutil.copytree(base, dest, symlinks=True)
+        return dest
+
+    def ours() -> Prepared:
+        dest = copy_of_base()
+        argv = [ws.tool("mlops-scaffold"), "update", "--defaults", str(dest)]
+        return Prepared([Step("update", argv, dest, env)], dest)
+
+    def plain() -> Prepared:
+        dest = copy_of_base()
+        argv = [ws.tool("copier"), "update", "--defaults", "--trust"]
+        return Prepared([Step("update", argv, dest, env)], dest)
+
+    def updated(project: Path) -> str:
+        readme = (project / "README.md").read_text()
+        return "" if "Template v0.2.0." in readme else "README.md did not get the v0.2.0 change"
+
+    row.variants = [
+        Variant(labels[0], ours, verify=updated),
+        Variant(labels[1], plain, verify=updated),
+    ]
+    return row
+
+
+def row_check(ctx: Context) -> Row:
+    ws = ctx.ws
+    missing = _has_command(ctx, "check")
+    row = Row(
+        "6a",
+        "check on a fresh project",
+        [Variant("check", None, missing), Variant("mlops-scaffold --version", None, missing)],
+        reference="mlops-scaffold --version",
+        targets={"check": Target("seconds", 0.5)},
+        note="the reference is our CLI's start (the floor of any command)",
+    )
+    if missing:
+        return row
+    project = _commit_new_project(ctx, _template(ctx), PROJECT)
+    tool = ws.tool("mlops-scaffold")
+    row.variants = [
+        Variant(
+            "check",
+            # exit 1 = findings: still a complete run, and the note shows it in the table
+            lambda: _steps(
+                "check", [tool, "check", str(project)], project, ws.env, ok_codes=(0, 1)
+            ),
+        ),
+        Variant(
+            "mlops-scaffold --version",
+            lambda: _steps("start", [tool, "--version"], project, ws.env),
+        ),
+    ]
+    return row
+
+
+def row_pre_commit(ctx: Context) -> Row:
+    ws = ctx.ws
+    project = _ready_project(ctx)
+    tool = ws.tool("pre-commit")
+    return Row(
+        "6b",
+        "pre-commit on a fresh project",
+        [
+            Variant(
+                "pre-commit run --all-files",
+                lambda: _steps(
+                    "hooks", [tool, "run", "--all-files"], project, ws.env, ok_codes=(0, 1)
+                ),
+            ),
+            Variant(
+                "pre-commit run (no files)",
+                lambda: _steps("hooks", [tool, "run"], project, ws.env, ok_codes=(0, 1)),
+            ),
+        ],
+        reference="pre-commit run (no files)",
+        note="hook environments warm (the warm-up run installs them); reference: same, no files",
+    )
+
+
+BUILDERS: dict[str, Callable[[Context], Row]] = {
+    "1": row_cli_start,
+    "2": row_render,
+    "5": row_update,
+    "6a": row_check,
+    "3": row_zero_to_run,
+    "4": row_repro,
+    "6b": row_pre_commit,
+}
+EXPENSIVE = {"3", "4", "6b"}  # they install the project's environment
+SKIPPED_NAMES = {
+    "3": "Zero to tracked run",
+    "4": "dvc repro: no-op and one-parameter change",
+    "6b": "pre-commit on a fresh project",
+}

@@ -1,0 +1,1 @@
+"""The project's pipeline code: each DVC stage is a module run with `python -m`."""

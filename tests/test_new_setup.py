@@ -1,0 +1,69 @@
+"""A full `mlops-scaffold new`: git on main with one clean commit, DVC, LFS and hooks installed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import run_cli
+from tests.conftest import git
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.skipif(shutil.which("git-lfs") is None, reason="git-lfs is not installed")
+def test_full_new_initialises_everything(template_repo: Path, tmp_path: Path) -> None:
+    project = tmp_path / "full-project"
+    done = run_cli("new", str(project), "--defaults")
+    assert done.returncode == 0, done.stdout + done.stderr
+    for step in (
+        "git init",
+        "git lfs install",
+        "environment (uv sync)",
+        "dvc init",
+        "pre-commit install",
+        "first commit",
+    ):
+        assert f"✓ {step}" in done.stdout, (step, done.stdout)
+    assert "Next steps" in done.stdout
+
+    assert git("branch", "--show-current", cwd=project).strip() == "main"
+    assert git("rev-list", "--count", "HEAD", cwd=project).strip() == "1"
+    assert git("status", "--porcelain", cwd=project) == ""
+    tracked = git("ls-files", cwd=project).splitlines()
+    assert "uv.lock" in tracked
+    assert ".dvc/config" in tracked
+    assert ".copier-answers.yml" in tracked
+    assert not any(path.startswith(".venv/") for path in tracked)
+    assert (project / ".venv" / "bin" / "python").exists()
+    hook = project / ".git" / "hooks" / "pre-commit"
+    assert hook.is_file() and "pre-commit" in hook.read_text()
+    assert "filter.lfs.process" in git("config", "--local", "--list", cwd=project)
+
+
+def test_missing_optional_tools_warn_and_project_stays_usable(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    """Without uv, git-lfs and dvc on PATH their steps are skipped with the fix to run."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    hidden = {"uv", "uvx", "git-lfs", "dvc", "pre-commit"}
+    for system_dir in (Path("/usr/bin"), Path("/bin")):
+        for tool in system_dir.iterdir():
+            target = bin_dir / tool.name
+            if tool.name not in hidden and not target.exists():
+                target.symlink_to(tool)
+    project = tmp_path / "bare-tools"
+    done = run_cli("new", str(project), "--defaults", env={"PATH": str(bin_dir)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = " ".join(done.stdout.split())
+    assert "git-lfs is not installed" in out and "apt-get install git-lfs" in out
+    assert "uv is not installed" in out and "pip install uv" in out
+    assert "dvc is not installed" in out
+    assert git("rev-list", "--count", "HEAD", cwd=project).strip() == "1"
+    assert git("status", "--porcelain", cwd=project) == ""
+    assert not (project / ".venv").exists()
+    assert os.access(project, os.W_OK)

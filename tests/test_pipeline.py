@@ -1,0 +1,207 @@
+"""The generated project for real: uv sync, dvc repro, MLflow (SQLite) and its own tests.
+
+One render and one `uv sync` serve the whole module. Each pipeline step is a module-scoped
+fixture that depends on the previous one and snapshots what the tests check, so the tests
+hold in any order and each step runs once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from project_env import render_project, run
+
+pytestmark = pytest.mark.slow
+
+PACKAGE = "my_ml_project"
+MODEL_NAME = "my-ml-project"
+STAGES = ("prepare", "train", "evaluate", "register")
+
+# Read back the tracking store with MLflow itself, independently of the project's code.
+QUERY = """
+import json
+from mlflow import MlflowClient
+client = MlflowClient(tracking_uri="sqlite:///mlflow.db")
+experiment = client.get_experiment_by_name("my-ml-project")
+runs = client.search_runs([experiment.experiment_id], order_by=["attributes.start_time ASC"])
+versions = {}
+for found in client.search_model_versions("name='my-ml-project'"):
+    version = client.get_model_version("my-ml-project", found.version)
+    versions[version.version] = {"aliases": sorted(version.aliases), "tags": version.tags}
+print(json.dumps({
+    "artifact_location": experiment.artifact_location,
+    "runs": [
+        {"params": r.data.params, "metrics": r.data.metrics, "tags": r.data.tags}
+        for r in runs
+    ],
+    "versions": versions,
+}))
+"""
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one `dvc repro` did: its output, the stages it ran, and the files it left."""
+
+    output: str
+    ran: tuple[str, ...]
+    seconds: float
+    metrics: bytes
+    registry: dict
+
+
+def repro(project: Path, *args: str) -> Step:
+    started = time.monotonic()
+    done = run("uv", "run", "dvc", "repro", *args, cwd=project)
+    output = done.stdout + done.stderr
+    return Step(
+        output=output,
+        ran=tuple(re.findall(r"Running stage '(\w+)'", output)),
+        seconds=time.monotonic() - started,
+        metrics=(project / "reports/metrics.json").read_bytes(),
+        registry=json.loads((project / "reports/registry.json").read_text()),
+    )
+
+
+@pytest.fixture(scope="module")
+def project(template_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Rendered, installed (`uv sync`), `dvc init`-ed and committed: a fresh clone's state."""
+    root = render_project(template_repo, tmp_path_factory.mktemp("pipeline") / "project")
+    run("git", "init", "-q", cwd=root)
+    run("uv", "sync", cwd=root)  # the machine's Python: UV_PYTHON_DOWNLOADS=never
+    if not (root / ".dvc").exists():  # a template may ship .dvc/config already
+        run("uv", "run", "dvc", "init", "-q", cwd=root)
+    run("git", "add", "-A", cwd=root)
+    run("git", "commit", "-q", "-m", "Initial commit", cwd=root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def first(project: Path) -> tuple[Step, str]:
+    """The first `dvc repro`, and `git status` right after it."""
+    step = repro(project)
+    status = run("git", "status", "--porcelain", "--untracked-files=all", cwd=project).stdout
+    return step, status
+
+
+@pytest.fixture(scope="module")
+def second(first: tuple[Step, str], project: Path) -> Step:
+    return repro(project)
+
+
+@pytest.fixture(scope="module")
+def forced(second: Step, project: Path) -> Step:
+    """Everything again from scratch: same data, same seed, so the same metrics bytes."""
+    return repro(project, "--force")
+
+
+@pytest.fixture(scope="module")
+def worse(forced: Step, project: Path) -> Step:
+    """Stronger regularisation (train.C 1.0 -> 0.01) gives a lower F1 on the test split."""
+    params = project / "params.yaml"
+    text = params.read_text()
+    assert "  C: 1.0\n" in text
+    params.write_text(text.replace("  C: 1.0\n", "  C: 0.01\n"))
+    return repro(project)
+
+
+@pytest.fixture(scope="module")
+def tracking_store(worse: Step, project: Path) -> dict:
+    done = run("uv", "run", "python", "-c", QUERY, cwd=project)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_first_repro_runs_every_stage(first: tuple[Step, str], project: Path) -> None:
+    step, _ = first
+    assert step.ran == STAGES
+    metrics = json.loads(step.metrics)
+    assert set(metrics) == {"accuracy", "precision", "recall", "f1", "roc_auc"}
+    assert metrics["roc_auc"] > 0.95
+    for name in ("data/raw/breast_cancer.csv", "data/processed/train.csv", "models/model.joblib"):
+        assert (project / name).is_file(), name
+    assert step.registry["decision"] == "promoted"
+    assert step.registry["aliases"] == ["challenger", "champion"]
+    assert "Traceback" not in step.output
+
+
+def test_first_repro_leaves_only_expected_changes(first: tuple[Step, str]) -> None:
+    """DVC adds no .gitignore of its own: the committed one already ignores its outs."""
+    _, status = first
+    changed = {line[3:] for line in status.splitlines()}
+    assert changed == {
+        "dvc.lock",
+        "reports/metrics.json",
+        "reports/plots/confusion.json",
+        "reports/plots/roc.json",
+        "reports/registry.json",
+    }
+
+
+def test_metrics_and_plots_are_understood_by_dvc(first: tuple[Step, str], project: Path) -> None:
+    shown = run("uv", "run", "dvc", "metrics", "show", "--json", cwd=project).stdout
+    assert '"roc_auc"' in shown
+    plots = run("uv", "run", "dvc", "plots", "show", "--json", cwd=project).stdout
+    assert "reports/plots/roc.json" in plots and "reports/plots/confusion.json" in plots
+
+
+def test_second_repro_runs_nothing(second: Step, project: Path) -> None:
+    assert second.ran == ()
+    status = run("uv", "run", "dvc", "status", cwd=project).stdout
+    assert "up to date" in status
+
+
+def test_forced_repro_is_byte_identical(first: tuple[Step, str], forced: Step) -> None:
+    assert forced.ran == STAGES
+    assert forced.metrics == first[0].metrics
+    # An equal model does not beat the champion: it becomes challenger only.
+    assert forced.registry["decision"] == "kept_champion"
+    assert forced.registry["aliases"] == ["challenger"]
+
+
+def test_training_param_reruns_train_and_downstream_only(worse: Step) -> None:
+    assert worse.ran == ("train", "evaluate", "register")
+
+
+def test_worse_model_is_challenger_not_champion(forced: Step, worse: Step) -> None:
+    assert worse.registry["score"] < forced.registry["score"]
+    assert worse.registry["decision"] == "kept_champion"
+    assert worse.registry["aliases"] == ["challenger"]
+    assert worse.registry["champion_version"] == 1
+
+
+def test_tracking_store_holds_runs_and_registry(tracking_store: dict, project: Path) -> None:
+    runs = tracking_store["runs"]
+    assert len(runs) == 3
+    first_run = runs[0]
+    assert first_run["params"]["train.C"] == "1.0"
+    assert first_run["params"]["seed"] == "42"
+    assert "train_md5" in first_run["params"]
+    assert {"accuracy", "f1", "roc_auc"} <= set(first_run["metrics"])
+    assert first_run["tags"]["dvc_stage"] == "train,evaluate"
+    assert first_run["tags"]["seed"] == "42"
+    assert re.fullmatch(r"[0-9a-f]{40}", first_run["tags"]["git_commit"])
+    assert runs[2]["params"]["train.C"] == "0.01"
+    versions = tracking_store["versions"]
+    assert versions["1"]["aliases"] == ["champion"]
+    assert versions["1"]["tags"]["status"] == "champion"
+    assert versions["2"]["aliases"] == []
+    assert versions["3"]["aliases"] == ["challenger"]
+    assert versions["3"]["tags"]["status"] == "not_promoted"
+    assert tracking_store["artifact_location"].endswith("/mlartifacts")
+    assert (project / "mlflow.db").is_file()
+    assert not (project / "mlruns").exists()
+
+
+def test_generated_test_suite_passes(worse: Step, project: Path) -> None:
+    done = run("uv", "run", "pytest", "-q", "-p", "no:cacheprovider", cwd=project)
+    assert " passed" in done.stdout
+
+
+def test_generated_project_is_ruff_clean(worse: Step, project: Path) -> None:
+    run("uv", "run", "ruff", "check", "--no-cache", ".", cwd=project)
+    run("uv", "run", "ruff", "format", "--check", "--no-cache", ".", cwd=project)
