@@ -15,7 +15,9 @@ _LEAKY = ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "MLFLOW_TRACKING_URI", "MLFLO
 def project_env() -> dict[str, str]:
     """The environment for commands run in a generated project (uv with the machine's Python)."""
     env = {key: value for key, value in os.environ.items() if key not in _LEAKY}
-    env.update(UV_COMPILE_BYTECODE="1", UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1")
+    # Bytecode is written at first import (see conftest), so installs need not compile it all.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.update(UV_COMPILE_BYTECODE="0", UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1")
     return env
 
 
