@@ -198,11 +198,13 @@ def options(
 ) -> None:
     """List every template question with its help, choices and default."""
     from generator.options import options_markdown, options_table
+    from generator.questions import load_questions
     from generator.template_source import resolve_source
-    from generator.versions import source_questions
 
     def action() -> int:
-        questions = source_questions(resolve_source())
+        # The working tree's questions: a template developer regenerates the README table
+        # from them before committing (`new` renders the committed version).
+        questions = load_questions(resolve_source().questions_file)
         if markdown:
             typer.echo(options_markdown(questions))
         else:

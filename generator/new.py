@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from rich.prompt import Confirm
 from rich.tree import Tree
 
 from generator.answers import check_known, load_answers_file, parse_data_options
+from generator.environments import runner_hint
 from generator.errors import Aborted, DestinationError, UsageError
 from generator.render import (
     check_destination,
@@ -109,11 +111,11 @@ def run_new(
         files = render_project(source, dest, answers, force=force)
     console.print(f"[green]✓[/] rendered {len(files)} files into {dest}")
     if no_setup:
-        console.print(_next_steps(dest, setup_done=False))
+        console.print(_next_steps(dest, answers, setup_done=False))
         return 0
 
     results = _run_setup(dest, answers, console)
-    console.print(_next_steps(dest, setup_done=True, results=results))
+    console.print(_next_steps(dest, answers, setup_done=True, results=results))
     failed = [r for r in results if r.status == "failed"]
     return 1 if failed else 0
 
@@ -273,12 +275,20 @@ def _run_setup(dest: Path, answers: dict[str, Any], console: Console) -> list[St
     return results
 
 
-def _next_steps(dest: Path, *, setup_done: bool, results: list[StepResult] | None = None) -> Panel:
+def _next_steps(
+    dest: Path,
+    answers: Mapping[str, Any],
+    *,
+    setup_done: bool,
+    results: list[StepResult] | None = None,
+) -> Panel:
+    run = runner_hint(answers)
     lines = [f"cd {dest}"]
     if not setup_done:
-        lines += ["git init -b main && uv sync && uv run dvc init", "uv run pre-commit install"]
+        # The template ships .dvc/ (with its remote): no `dvc init` needed.
+        lines += ["git init -b main && make setup", f"{run}pre-commit install"]
     lines += [
-        "make repro      # run the pipeline (uv run dvc repro)",
+        f"make repro      # run the pipeline ({run}dvc repro)",
         "make test       # the project's tests",
         "make ui         # MLflow UI on mlflow.db",
         "mlops-scaffold update   # later: bring in template improvements",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import __version__
+from generator import __version__, environments
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,15 @@ class StepFailed(Exception):
         self.fix = fix
 
 
-def _run(cmd: list[str], cwd: Path, fix: str, env: Mapping[str, str] | None = None) -> str:
+def _run(
+    cmd: list[str] | tuple[str, ...],
+    cwd: Path,
+    fix: str,
+    env: Mapping[str, str] | None = None,
+) -> str:
     try:
         done = subprocess.run(
-            cmd,
+            list(cmd),
             cwd=cwd,
             capture_output=True,
             text=True,
@@ -55,17 +60,11 @@ def _run(cmd: list[str], cwd: Path, fix: str, env: Mapping[str, str] | None = No
     except OSError as error:
         raise StepFailed(f"{cmd[0]}: {error.strerror}", fix) from None
     if done.returncode != 0:
-        lines = [ln for ln in (done.stderr + "\n" + done.stdout).splitlines() if ln.strip()]
+        # The error is the last line of stderr; progress messages (poetry's) go to stdout.
+        lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+        lines = lines or [ln for ln in done.stdout.splitlines() if ln.strip()]
         raise StepFailed(lines[-1].strip() if lines else f"exit code {done.returncode}", fix)
     return done.stdout
-
-
-def _tool(project: Path, name: str) -> str | None:
-    """Prefer the project's own environment (pinned versions), then PATH."""
-    local = project / ".venv" / "bin" / name
-    if local.is_file() and os.access(local, os.X_OK):
-        return str(local)
-    return shutil.which(name)
 
 
 def git_init(project: Path, answers: Mapping[str, Any]) -> None:
@@ -92,12 +91,79 @@ def git_lfs_install(project: Path, answers: Mapping[str, Any]) -> None:
 
 
 def install_environment(project: Path, answers: Mapping[str, Any]) -> None:
+    """Install with the chosen env manager, writing its lock file as `make setup` does."""
     if not (project / "pyproject.toml").is_file():
         raise StepSkipped("no pyproject.toml", "")
-    fix = f"cd {project} && uv sync"
-    if shutil.which("uv") is None:
-        raise StepSkipped("uv is not installed", f"install uv (pip install uv), then: {fix}")
-    _run(["uv", "sync", "--quiet"], project, fix, env={"UV_COMPILE_BYTECODE": "1"})
+    fix = f"cd {project} && {environments.SETUP_HINTS[environments.manager(answers)]}"
+    program, how = environments.manager_program(answers)
+    if program is None:
+        missing = how.removeprefix("install ").split(" (")[0]
+        raise StepSkipped(f"{missing} is not installed", f"{how}, then: {fix}")
+    for command in environments.install_commands(answers, program, project):
+        output = _run(command.argv, project, fix, env=environments.install_env())
+        if command.stdout_to:
+            (project / command.stdout_to).write_text(output, encoding="utf-8")
+
+
+# Libraries a generated pipeline imports; missing ones (other variants) are skipped.
+_WARM_MODULES = (
+    "numpy",
+    "pandas",
+    "scipy",
+    "sklearn",
+    "joblib",
+    "yaml",
+    "matplotlib.pyplot",
+    "mlflow",
+    "mlflow.sklearn",
+    "lightgbm",
+    "torch",
+    "wandb",
+    "dvc.cli",
+    "dvc.repo",
+    "pytest",
+)
+_WARM_CODE = """
+import importlib, pkgutil, sys, warnings
+warnings.simplefilter("ignore")
+names = list(sys.argv[2:])
+package = sys.argv[1]
+try:
+    root = importlib.import_module(package)
+    names += [m.name for m in pkgutil.walk_packages(root.__path__, package + ".")]
+except Exception:
+    pass
+for name in names:
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
+"""
+
+
+def warm_bytecode(project: Path, answers: Mapping[str, Any]) -> None:
+    """Compile the bytecode of what the pipeline imports, once, instead of all site-packages.
+
+    Python writes bytecode at first import unless PYTHONDONTWRITEBYTECODE is set; importing
+    here with it lifted makes every later stage start fast on such machines too.
+    """
+    if environments.manager(answers) == "conda":
+        bin_dir = environments.conda_env_bin(answers)
+    else:
+        bin_dir = project / ".venv" / "bin"
+    python = bin_dir / "python" if bin_dir else None
+    if python is None or not python.exists():
+        raise StepSkipped("no project environment", "")
+    package = str(answers.get("package_name", ""))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run(
+        [str(python), "-c", _WARM_CODE, package, *_WARM_MODULES],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
 
 
 def dvc_init(project: Path, answers: Mapping[str, Any]) -> None:
@@ -105,18 +171,25 @@ def dvc_init(project: Path, answers: Mapping[str, Any]) -> None:
         raise StepSkipped("DVC not chosen", "")
     if not (project / "dvc.yaml").is_file():
         raise StepSkipped("no dvc.yaml", "")
-    fix = f"cd {project} && uv sync && uv run dvc init"
-    dvc = _tool(project, "dvc")
+    run = environments.runner_hint(answers)
+    fix = f"cd {project} && make setup && {run}dvc init"
+    dvc = environments.project_tool(project, answers, "dvc")
     if dvc is None:
         raise StepSkipped("dvc is not installed (it comes with the project's environment)", fix)
+    if (project / ".dvc" / "config").is_file():
+        # The template ships .dvc/ with its remote (plain `copier copy` users get it too), and
+        # `dvc init` refuses an existing .dvc/: check that DVC reads the shipped configuration.
+        check = f"fix .dvc/config, then: cd {project} && {run}dvc remote list"
+        _run([dvc, "remote", "default"], project, check)
+        return
     _run([dvc, "init", "--quiet"], project, fix)
 
 
 def pre_commit_install(project: Path, answers: Mapping[str, Any]) -> None:
     if not (project / ".pre-commit-config.yaml").is_file():
         raise StepSkipped("no .pre-commit-config.yaml", "")
-    fix = f"cd {project} && uv sync && uv run pre-commit install"
-    tool = _tool(project, "pre-commit")
+    fix = f"cd {project} && make setup && {environments.runner_hint(answers)}pre-commit install"
+    tool = environments.project_tool(project, answers, "pre-commit")
     if tool is None:
         raise StepSkipped(
             "pre-commit is not installed (it comes with the project's environment)", fix
@@ -144,6 +217,7 @@ STEPS: list[tuple[str, Callable[[Path, Mapping[str, Any]], None]]] = [
     ("git init", git_init),
     ("git lfs install", git_lfs_install),
     ("environment (uv sync)", install_environment),
+    ("bytecode of the imported modules", warm_bytecode),
     ("dvc init", dvc_init),
     ("pre-commit install", pre_commit_install),
     ("first commit", first_commit),
@@ -160,6 +234,8 @@ def run_steps(
     results: list[StepResult] = []
     git_ok = True
     for name, step in STEPS:
+        if step is install_environment:
+            name = environments.step_label(answers)
         on_start(name)
         started = time.perf_counter()
         try:

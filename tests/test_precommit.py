@@ -110,7 +110,8 @@ def project(tmp_path_factory: pytest.TempPathFactory, hook_environment: None) ->
     path = copier_render(template, root / "project")
     run("git", "init", "-q", "-b", "main", cwd=path)
     run(BIN / "uv", "sync", "--quiet", cwd=path)
-    run(BIN / "uv", "run", "--frozen", "dvc", "init", "--quiet", cwd=path)
+    if not (path / ".dvc" / "config").is_file():  # the template ships .dvc/ with its remote
+        run(BIN / "uv", "run", "--frozen", "dvc", "init", "--quiet", cwd=path)
     run("git", "add", "-A", cwd=path)
     run("git", "commit", "-q", "--no-verify", "-m", "Initial commit", cwd=path)
     run(BIN / "pre-commit", "install", cwd=path)
@@ -183,12 +184,14 @@ def test_clean_commit_checkout_and_push_pass(clean: Path, tmp_path: Path) -> Non
     run("git", "add", "-A", cwd=clean)
 
     run("git", "commit", "-q", "-m", "Add a clean notebook and module", cwd=clean)
-    # post-checkout runs `dvc checkout`; pre-push skips `dvc push` while no remote is set.
+    # post-checkout runs `dvc checkout`; pre-push runs `dvc push` to the template's default
+    # remote, a folder beside the repository.
     switched = run("git", "checkout", "-q", "-b", "feature", cwd=clean)
     assert "dvc checkout" in switched.stdout + switched.stderr
     run("git", "init", "-q", "--bare", tmp_path / "remote.git", cwd=tmp_path)
     pushed = run("git", "push", "-q", tmp_path / "remote.git", "feature", cwd=clean)
-    assert "No default DVC remote" in pushed.stdout + pushed.stderr
+    assert "No default DVC remote" not in pushed.stdout + pushed.stderr
+    assert "dvc push" in pushed.stdout + pushed.stderr
 
     run("git", "checkout", "-q", "main", cwd=clean)
     run("git", "branch", "-q", "-D", "feature", cwd=clean)

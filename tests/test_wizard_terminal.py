@@ -44,9 +44,13 @@ def test_interactive_session_creates_project(template_repo: Path, tmp_path: Path
     child.expect(">")
     child.sendline("3")  # the third choice: 3.12
     answer(child, "git_lfs", "n")
+    # Enter takes the defaults: a local DVC remote, uv, MIT, MkDocs.
+    for name in ("dvc_remote", "env_manager", "license", "docs"):
+        answer(child, name, "")
     child.expect("ci")
     child.expect(">")
     child.sendline("")
+    answer(child, "tracking_backend", "")
     child.expect("Create the project")
     child.sendline("y")
     child.expect("rendered")
@@ -64,7 +68,7 @@ def test_interactive_session_creates_project(template_repo: Path, tmp_path: Path
 
 def test_declining_the_summary_writes_nothing(template_repo: Path, tmp_path: Path) -> None:
     child = spawn(["new", "p", "--no-setup", "--data", "project_name=P"], tmp_path)
-    for _ in range(8):
+    for _ in range(30):  # Enter on every question, however many there are
         index = child.expect([">", "Create the project"])
         if index == 1:
             break

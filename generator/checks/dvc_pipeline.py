@@ -28,6 +28,13 @@ from .project import Project
 from .registry import register
 
 
+def _without_dvc(project: Project) -> bool:
+    """Rendered with `data_versioning: none`: its pipeline is `make repro`, there is no dvc.yaml."""
+    answers = project.yaml(".copier-answers.yml")
+    data = answers.data if answers is not None else None
+    return isinstance(data, dict) and data.get("data_versioning") == "none"
+
+
 @register(
     "dvc-pipeline",
     "A pipeline that names missing params or inputs fails on the next `dvc repro`.",
@@ -35,12 +42,13 @@ from .registry import register
 )
 def check_dvc_pipeline(project: Project) -> Iterator[Problem]:
     pipeline = load_pipeline(project)
-    if pipeline is None:
+    if pipeline is None and not _without_dvc(project):
         yield Problem(
             "dvc.yaml not found: the project has no pipeline",
             path=PIPELINE,
             fix="add the pipeline stages to dvc.yaml (`dvc stage add ...`)",
         )
+    if pipeline is None:
         return
     yield from pipeline.problems
     yield from _check_params(project, pipeline)

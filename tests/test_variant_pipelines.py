@@ -1,0 +1,150 @@
+"""Every ml_framework x tracker x data_versioning combination, installed and run for real.
+
+For each of the 18 combinations: render, `uv sync`, run the pipeline (`dvc repro`, then
+`dvc repro --force` must leave `dvc.lock` byte-identical; `make repro` without DVC), check what
+the tracker recorded, then run the generated project's own tests.
+
+CI time on two cores: the six combinations of one framework run in order in one test and share
+one environment (`UV_PROJECT_ENVIRONMENT`; same package name), so `uv sync` only swaps the
+tracker's and DVC's packages, from the shared uv cache; the three framework tests spread over
+pytest-xdist workers. PyTorch comes from the machine's CPU wheel through a local index that
+overrides the project's `pytorch-cpu` index by name (`UV_INDEX=pytorch-cpu=...`): PyPI's Linux
+wheels would pull about 3 GB of CUDA packages, which the test checks never happens.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from project_env import project_env, render_project, run
+
+pytestmark = pytest.mark.slow
+
+FRAMEWORKS = ("sklearn", "lightgbm", "pytorch")
+# Smaller dependency sets between larger ones keep each `uv sync` of the shared environment short.
+COMBINATIONS = (
+    ("mlflow", "dvc"),
+    ("mlflow", "none"),
+    ("none", "none"),
+    ("none", "dvc"),
+    ("wandb", "dvc"),
+    ("wandb", "none"),
+)
+TORCH_WHEELS = Path("/opt/wheels")
+METRICS = {"accuracy", "precision", "recall", "f1", "roc_auc"}
+
+
+@pytest.fixture(scope="session")
+def torch_index(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A local package index (PEP 503 layout) serving the machine's CPU-only torch wheels."""
+    wheels = sorted(TORCH_WHEELS.glob("torch-*+cpu-*.whl"))
+    if not wheels:
+        pytest.skip(f"no CPU torch wheel in {TORCH_WHEELS}")
+    root = tmp_path_factory.mktemp("torch-index")
+    (root / "torch").mkdir()
+    links = "".join(f'<a href="{w.as_uri()}">{w.name}</a>\n' for w in wheels)
+    (root / "torch" / "index.html").write_text(f"<html><body>\n{links}</body></html>\n")
+    return root.as_uri()
+
+
+def _runner(venv: Path, torch_index: str):
+    """`run` with the shared environment, the local torch index and offline W&B."""
+    env = project_env() | {
+        "UV_PROJECT_ENVIRONMENT": str(venv),
+        "UV_INDEX": f"pytorch-cpu={torch_index}",
+        "WANDB_MODE": "offline",
+        "WANDB_SILENT": "true",
+    }
+
+    def member(*args: str, cwd: Path) -> str:
+        done = subprocess.run(
+            list(args), cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=1800
+        )
+        assert done.returncode == 0, (
+            f"{' '.join(args)} failed ({done.returncode}) in {cwd}\n"
+            f"--- stdout\n{done.stdout[-4000:]}\n--- stderr\n{done.stderr[-4000:]}"
+        )
+        return done.stdout + done.stderr
+
+    return member
+
+
+def _check_first_run(project: Path, tracker: str) -> None:
+    """Metrics written; the tracker's store holds the runs and the first model is champion."""
+    metrics = json.loads((project / "reports/metrics.json").read_text())
+    assert set(metrics) == METRICS and metrics["roc_auc"] > 0.9, metrics
+    registry = project / "reports/registry.json"
+    if tracker == "none":
+        assert not registry.exists()
+        assert not (project / "mlflow.db").exists() and not (project / "wandb").exists()
+        return
+    decision = json.loads(registry.read_text())
+    assert decision["decision"] == "promoted", decision
+    assert decision["aliases"] == ["challenger", "champion"], decision
+    if tracker == "mlflow":
+        assert (project / "mlflow.db").is_file()
+        assert not (project / "mlruns").exists()
+    else:
+        offline_runs = list((project / "wandb").glob("offline-run-*"))
+        assert len(offline_runs) >= 3, offline_runs  # train, evaluate, register
+        champion = json.loads((project / "reports/champion.json").read_text())
+        assert champion["score"] == decision["score"]
+
+
+def _run_combination(
+    member, template_repo: Path, root: Path, framework: str, tracker: str, versioning: str
+) -> None:
+    project = render_project(
+        template_repo,
+        root / "project",
+        ml_framework=framework,
+        tracker=tracker,
+        data_versioning=versioning,
+    )
+    run("git", "init", "-q", cwd=project)
+    member("uv", "sync", cwd=project)
+    if versioning == "dvc" and not (project / ".dvc").is_dir():
+        member("uv", "run", "dvc", "init", "-q", cwd=project)
+    run("git", "add", "-A", cwd=project)
+    run("git", "commit", "-q", "-m", "Initial commit", cwd=project)
+    if versioning == "dvc":
+        member("uv", "run", "dvc", "repro", cwd=project)
+        _check_first_run(project, tracker)
+        lock = (project / "dvc.lock").read_bytes()
+        member("uv", "run", "dvc", "repro", "--force", cwd=project)
+        assert (project / "dvc.lock").read_bytes() == lock, "dvc.lock changed on a forced rerun"
+        if tracker != "none":  # the same model again does not beat the champion
+            decision = json.loads((project / "reports/registry.json").read_text())
+            assert decision["decision"] == "kept_champion", decision
+    else:
+        member("make", "repro", cwd=project)
+        assert not (project / "dvc.lock").exists() and not (project / ".dvc").exists()
+        _check_first_run(project, tracker)
+    member("uv", "run", "pytest", "-q", "-p", "no:cacheprovider", cwd=project)
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_pipelines_of_framework(
+    framework: str, template_repo: Path, tmp_path: Path, torch_index: str
+) -> None:
+    """All six tracker x data-versioning combinations of `framework`, in one environment."""
+    venv = tmp_path / "venv"
+    member = _runner(venv, torch_index)
+    failures: list[str] = []
+    timings: list[str] = []
+    for tracker, versioning in COMBINATIONS:
+        name = f"{framework}-{tracker}-{versioning}"
+        started = time.monotonic()
+        try:
+            _run_combination(member, template_repo, tmp_path / name, framework, tracker, versioning)
+        except AssertionError as error:
+            failures.append(f"{name}: {error}")
+        timings.append(f"{name}: {time.monotonic() - started:.0f} s")
+    print("\n" + "\n".join(timings))
+    installed = member("uv", "pip", "list", "--python", str(venv / "bin" / "python"), cwd=tmp_path)
+    assert "nvidia" not in installed.lower(), "a CUDA package was installed"
+    assert not failures, "\n\n".join(failures)
