@@ -10,6 +10,10 @@ import yaml
 
 from tests.cli_helpers import BIN
 
+HEADER = r"\r\n([a-z][a-z0-9_]*)\r\n"  # the question's name, alone on its line
+PROMPT = r"  > [^\r\n]*: "  # rich's prompt, with the default in parentheses
+SUMMARY = "Create the project"
+
 
 def spawn(args: list[str], cwd: Path) -> pexpect.spawn:
     env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "120"}
@@ -18,45 +22,51 @@ def spawn(args: list[str], cwd: Path) -> pexpect.spawn:
     )
 
 
-def answer(child: pexpect.spawn, question: str, text: str) -> None:
-    child.expect(question)
-    child.expect(">")
-    child.sendline(text)
+def drive(child: pexpect.spawn, replies: dict[str, list[str]]) -> dict[str, str]:
+    """Answer each question by name (Enter for the others) until the summary.
+
+    A prompt that comes back without a new question header is the same question asked again
+    after an invalid answer. Returns what the terminal showed before each prompt.
+    """
+    shown: dict[str, str] = {}
+    current = ""
+    while True:
+        index = child.expect([HEADER, PROMPT, SUMMARY])
+        if index == 2:
+            return shown
+        if index == 0:
+            current = child.match.group(1)
+            child.expect(PROMPT)
+            shown[current] = child.before
+        else:
+            shown[current] = shown.get(current, "") + "\n[asked again]\n" + child.before
+        queue = replies.get(current, [])
+        child.sendline(queue.pop(0) if queue else "")
 
 
 def test_interactive_session_creates_project(template_repo: Path, tmp_path: Path) -> None:
     child = spawn(["new", "--no-setup"], tmp_path)
-    child.expect("project_name")
-    child.expect("Human-readable name")  # help text is shown with every question
-    child.expect(">")
-    child.sendline("Churn Model")
-    # An invalid distribution name is explained and asked again.
-    answer(child, "distribution_name", "Churn Model!")
-    child.expect("lowercase letters, digits and single dashes")
-    child.expect(">")
-    child.sendline("")  # Enter takes the derived default, churn-model
-    answer(child, "package_name", "")
-    answer(child, "description", "Predicts churn.")
-    answer(child, "author_name", "Ada")
-    answer(child, "author_email", "ada@example.com")
-    child.expect("python_version")
-    child.expect(r"1\. 3\.11 \(default\)")  # choices are numbered, the default marked
-    child.expect(">")
-    child.sendline("3")  # the third choice: 3.12
-    answer(child, "git_lfs", "n")
-    # Enter takes the defaults: a local DVC remote, uv, MIT, MkDocs.
-    for name in ("dvc_remote", "env_manager", "license", "docs"):
-        answer(child, name, "")
-    child.expect("ci")
-    child.expect(">")
-    child.sendline("")
-    answer(child, "tracking_backend", "")
-    child.expect("Create the project")
+    shown = drive(
+        child,
+        {
+            "project_name": ["Churn Model"],
+            # An invalid answer is explained and asked again; Enter then takes the default.
+            "distribution_name": ["Churn Model!", ""],
+            "author_name": ["Ada"],
+            "python_version": ["3"],  # the third numbered choice
+            "git_lfs": ["n"],
+        },
+    )
     child.sendline("y")
     child.expect("rendered")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0, child.before
+
+    assert "Human-readable name" in shown["project_name"]  # help under every question
+    assert "lowercase letters, digits and single dashes" in shown["distribution_name"]
+    assert "[asked again]" in shown["distribution_name"]
+    assert "1. 3.11 (default)" in shown["python_version"]  # numbered, default marked
     answers = yaml.safe_load((tmp_path / "churn-model" / ".copier-answers.yml").read_text())
     assert answers["project_name"] == "Churn Model"
     assert answers["distribution_name"] == "churn-model"
@@ -68,11 +78,8 @@ def test_interactive_session_creates_project(template_repo: Path, tmp_path: Path
 
 def test_declining_the_summary_writes_nothing(template_repo: Path, tmp_path: Path) -> None:
     child = spawn(["new", "p", "--no-setup", "--data", "project_name=P"], tmp_path)
-    for _ in range(30):  # Enter on every question, however many there are
-        index = child.expect([">", "Create the project"])
-        if index == 1:
-            break
-        child.sendline("")
+    shown = drive(child, {})
+    assert "project_name" not in shown  # answered on the command line, never asked
     child.sendline("n")
     child.expect("aborted")
     child.expect(pexpect.EOF)
