@@ -315,7 +315,7 @@ def _report(project: Path, original: str, version: str, conflicts: list[str]) ->
         ]
     lines += [
         "",
-        "then:    uv sync && uv run dvc init && uv run dvc repro",
+        "then:    uv sync && uv run dvc repro",
         "later:   mlops-scaffold update   # template improvements, three-way merged",
     ]
     return Panel("\n".join(lines), title=f"Adopting {project.name}", expand=False)

@@ -42,6 +42,13 @@ class StepFailed(Exception):
         self.fix = fix
 
 
+def _step_env(extra: Mapping[str, str] | None) -> dict[str, str]:
+    """The caller's environment without its active virtualenv: Poetry would install the
+    project into whatever venv `mlops-scaffold` itself runs from, instead of `.venv`."""
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    return {**env, **(extra or {})}
+
+
 def _run(
     cmd: list[str] | tuple[str, ...],
     cwd: Path,
@@ -54,7 +61,7 @@ def _run(
             cwd=cwd,
             capture_output=True,
             text=True,
-            env={**os.environ, **(env or {})},
+            env=_step_env(env),
             stdin=subprocess.DEVNULL,
         )
     except OSError as error:

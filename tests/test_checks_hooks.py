@@ -49,7 +49,7 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 VIOLATIONS = {
-    "large-files": {"assets/weights.bin": os.urandom(600 * 1024)},
+    "large-files": {"assets/weights.bin": os.urandom(1100 * 1024)},  # over the 1 MB default
     "data-in-git": {"data/processed/leak.csv": "a\n1\n"},
     "dvc-pipeline": {"dvc.yaml": "stages:\n  train:\n    cmd: [unclosed\n"},
     "pipeline-seeding": {"src/demo/prepare.py": "print('unseeded')\n"},
