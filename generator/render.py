@@ -41,25 +41,36 @@ def _copier_failure(error: BaseException) -> RenderError:
     return RenderError(f"rendering failed: {text}")
 
 
+def copy_isolated(
+    src: str, staging: Path, answers: Mapping[str, Any], *, unsafe: bool, ref: str
+) -> None:
+    """`copier copy` of every answer via `data=`, blind to the user's Copier settings.
+
+    Copier re-validates each answer (DESIGN.md decision 6), and user `defaults:` can't leak in.
+    """
+    import copier
+
+    copier.run_copy(
+        src,
+        str(staging),
+        data=dict(answers),
+        defaults=True,
+        unsafe=unsafe,
+        vcs_ref=ref,
+        quiet=True,
+        overwrite=True,
+        settings=copier.Settings(defaults={}, trust=[]),
+    )
+
+
 def render_to(
     source: TemplateSource, staging: Path, answers: Mapping[str, Any], *, ref: str | None = None
 ) -> None:
     """Run Copier into the empty folder `staging` (plain `copier copy` semantics)."""
-    import copier
-
     with copier_environment(source):
         try:
-            copier.run_copy(
-                source.url,
-                str(staging),
-                data=dict(answers),
-                defaults=True,
-                unsafe=True,  # only ever our own template (DESIGN.md decision 7)
-                vcs_ref=ref or source.default_ref,
-                quiet=True,
-                overwrite=True,
-                settings=copier.Settings(defaults={}, trust=[]),
-            )
+            # unsafe: only ever our own template (DESIGN.md decision 7)
+            copy_isolated(source.url, staging, answers, unsafe=True, ref=ref or source.default_ref)
         except (KeyboardInterrupt, SystemExit):
             raise
         except Exception as error:  # Copier raises many types; all become one message

@@ -66,21 +66,12 @@ def render_copier(
     `vcs_ref="HEAD"`: Copier's default (the newest tag) could render other files than the
     copier.yml we read questions and unsafe features from; HEAD is what we read.
     """
-    import copier
     from copier.errors import UnsafeTemplateError
 
+    from generator.render import copy_isolated
+
     try:
-        copier.run_copy(
-            template.copier_src,
-            str(staging),
-            data=dict(answers),
-            defaults=True,
-            unsafe=trust,
-            vcs_ref="HEAD",
-            quiet=True,
-            overwrite=True,
-            settings=copier.Settings(defaults={}, trust=[]),
-        )
+        copy_isolated(template.copier_src, staging, answers, unsafe=trust, ref="HEAD")
     except (KeyboardInterrupt, SystemExit):
         raise
     except UnsafeTemplateError as error:
