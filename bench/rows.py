@@ -20,6 +20,7 @@ from workspace import (
     Workspace,
     find_ccds_template,
     git,
+    local_wheel,
     peer_venv,
     release_v2,
     snapshot_template,
@@ -185,6 +186,9 @@ def row_zero_to_run(ctx: Context) -> Row:
         ]
         return Prepared(steps, dest)
 
+    # `uv sync` as a user types it: the workspace compiles bytecode for its own tool venvs.
+    by_hand_env = {k: v for k, v in env.items() if k != "UV_COMPILE_BYTECODE"}
+
     def by_hand() -> Prepared:
         prepared = _render_ours(ctx, env, "--no-setup")
         dest = prepared.output
@@ -198,8 +202,15 @@ def row_zero_to_run(ctx: Context) -> Row:
                 dest,
                 env,
             ),
-            Step("environment (uv sync)", ["uv", "sync", "--quiet"], dest, env),
-            Step("dvc init", [".venv/bin/dvc", "init", "--quiet"], dest, env),
+            Step("environment (uv sync)", ["uv", "sync", "--quiet"], dest, by_hand_env),
+            Step(
+                "dvc init",
+                _shell(
+                    "test -f .dvc/config || .venv/bin/dvc init --quiet"
+                ),  # the template ships .dvc/
+                dest,
+                env,
+            ),
             Step(
                 "pre-commit install",
                 _shell("test ! -x .venv/bin/pre-commit || .venv/bin/pre-commit install"),
@@ -369,6 +380,7 @@ def row_pre_commit(ctx: Context) -> Row:
     ws = ctx.ws
     project = _ready_project(ctx)
     tool = ws.tool("pre-commit")
+    env = ws.env | {"PIP_FIND_LINKS": str(local_wheel(ws))}
     return Row(
         "6b",
         "pre-commit on a fresh project",
@@ -376,12 +388,12 @@ def row_pre_commit(ctx: Context) -> Row:
             Variant(
                 "pre-commit run --all-files",
                 lambda: _steps(
-                    "hooks", [tool, "run", "--all-files"], project, ws.env, ok_codes=(0, 1)
+                    "hooks", [tool, "run", "--all-files"], project, env, ok_codes=(0, 1)
                 ),
             ),
             Variant(
                 "pre-commit run (no files)",
-                lambda: _steps("hooks", [tool, "run"], project, ws.env, ok_codes=(0, 1)),
+                lambda: _steps("hooks", [tool, "run"], project, env, ok_codes=(0, 1)),
             ),
         ],
         reference="pre-commit run (no files)",

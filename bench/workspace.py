@@ -118,6 +118,34 @@ def release_v2(ws: Workspace, repo: Path) -> None:
     git("tag", "v0.2.0", cwd=repo, env=ws.env)
 
 
+def local_wheel(ws: Workspace) -> Path:
+    """A folder with a wheel of this checkout, for pip's --find-links.
+
+    Generated projects' standards hook pins `mlops-scaffold==<version>` from PyPI; the benchmark
+    measures the checkout, so pre-commit's pip finds that version here. Built from a copy: the
+    build hook writes the template bundle into the source tree.
+    """
+    wheels = ws.root / "wheels"
+    if any(wheels.glob("*.whl")):
+        return wheels
+    source = ws.root / "wheel-source"
+    shutil.copytree(
+        REPO,
+        source,
+        ignore=shutil.ignore_patterns(".venv", "dist", "__pycache__", ".*_cache", ".work"),
+    )
+    uv = shutil.which("uv", path=ws.env["PATH"]) or "uv"
+    subprocess.run(
+        [uv, "build", "--wheel", "--quiet", "--out-dir", str(wheels)],
+        cwd=source,
+        env=ws.env,
+        check=True,
+        capture_output=True,
+    )
+    shutil.rmtree(source, ignore_errors=True)
+    return wheels
+
+
 def peer_venv(ws: Workspace) -> tuple[Path | None, str]:
     """A venv with the published cookiecutter-data-science (and pyinstrument), or why not."""
     venv = ws.cache / "peers-venv"

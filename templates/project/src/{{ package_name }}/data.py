@@ -10,14 +10,14 @@ import hashlib
 from pathlib import Path
 
 import pandas as pd
-from sklearn.datasets import load_breast_cancer
-from sklearn.model_selection import train_test_split
 
 from .features import TARGET
 
 
 def load_source() -> pd.DataFrame:
     """Return the raw table with snake_case column names and an integer `target` column."""
+    from sklearn.datasets import load_breast_cancer  # here: later stages need no scikit-learn
+
     frame = load_breast_cancer(as_frame=True).frame
     frame.columns = [str(column).replace(" ", "_") for column in frame.columns]
     frame[TARGET] = frame[TARGET].astype("int64")
@@ -37,6 +37,8 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
 
 def split(frame: pd.DataFrame, test_size: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stratified train/test split, deterministic for a given seed."""
+    from sklearn.model_selection import train_test_split
+
     train, test = train_test_split(
         frame, test_size=test_size, random_state=seed, stratify=frame[TARGET]
     )
