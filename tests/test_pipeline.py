@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 
 PACKAGE = "my_ml_project"
 MODEL_NAME = "my-ml-project"
-STAGES = ("prepare", "train", "evaluate", "register")
+STAGES = ("prepare", "train", "evaluate", "register", "monitor")
 
 # Read back the tracking store with MLflow itself, independently of the project's code.
 QUERY = """
@@ -140,6 +140,8 @@ def test_first_repro_leaves_only_expected_changes(first: tuple[Step, str]) -> No
     changed = {line[3:] for line in status.splitlines()}
     assert changed == {
         "dvc.lock",
+        "reports/drift.html",
+        "reports/drift.json",
         "reports/metrics.json",
         "reports/plots/confusion.json",
         "reports/plots/roc.json",
@@ -181,7 +183,11 @@ def test_worse_model_is_challenger_not_champion(forced: Step, worse: Step) -> No
 
 
 def test_tracking_store_holds_runs_and_registry(tracking_store: dict, project: Path) -> None:
-    runs = tracking_store["runs"]
+    # The monitor stage logs runs of its own (first and forced repro), without a model.
+    monitor_runs = [r for r in tracking_store["runs"] if r["tags"].get("dvc_stage") == "monitor"]
+    assert len(monitor_runs) == 2
+    assert all("model_fingerprint" not in r["tags"] for r in monitor_runs)
+    runs = [r for r in tracking_store["runs"] if r not in monitor_runs]
     assert len(runs) == 3
     first_run = runs[0]
     assert first_run["params"]["train.C"] == "1.0"

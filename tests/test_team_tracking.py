@@ -267,8 +267,11 @@ def test_two_members_share_the_server_and_the_remote(tmp_path: Path, template_re
     done = member("uv", "run", "python", "-c", QUERY, server, name, cwd=alice)
     store = json.loads(done.stdout.strip().splitlines()[-1])
     assert store["artifact_location"].startswith("mlflow-artifacts:")
-    runs = {r["params"]["train.C"]: r for r in store["runs"]}
-    assert len(store["runs"]) == 2 and set(runs) == {"1.0", "0.01"}  # Alice's, Bob's
+    # Alice's and Bob's model runs; the monitor stage's runs have no model (no train.C).
+    model_runs = [r for r in store["runs"] if "train.C" in r["params"]]
+    runs = {r["params"]["train.C"]: r for r in model_runs}
+    assert len(model_runs) == 2 and set(runs) == {"1.0", "0.01"}
+    assert all(r["tags"]["dvc_stage"] == "monitor" for r in store["runs"] if r not in model_runs)
     for found in runs.values():
         assert {"accuracy", "f1", "roc_auc"} <= set(found["metrics"])
         assert found["tags"]["dvc_stage"] == "train,evaluate"

@@ -77,6 +77,8 @@ def _check_first_run(project: Path, tracker: str) -> None:
     """Metrics written; the tracker's store holds the runs and the first model is champion."""
     metrics = json.loads((project / "reports/metrics.json").read_text())
     assert set(metrics) == METRICS and metrics["roc_auc"] > 0.9, metrics
+    drift = json.loads((project / "reports/drift.json").read_text())
+    assert drift["drift"] is False and len(drift["features"]) == 30, drift["drifted"]
     registry = project / "reports/registry.json"
     if tracker == "none":
         assert not registry.exists()
@@ -90,9 +92,26 @@ def _check_first_run(project: Path, tracker: str) -> None:
         assert not (project / "mlruns").exists()
     else:
         offline_runs = list((project / "wandb").glob("offline-run-*"))
-        assert len(offline_runs) >= 3, offline_runs  # train, evaluate, register
+        assert len(offline_runs) >= 4, offline_runs  # train, evaluate, register, monitor
         champion = json.loads((project / "reports/champion.json").read_text())
         assert champion["score"] == decision["score"]
+
+
+def _check_batch_scoring(member, project: Path, tracker: str) -> None:
+    """The champion, loaded back from the tracker, scores every row with its version."""
+    member("uv", "run", "python", "-m", "my_ml_project.score", cwd=project)
+    rows = (project / "data/processed/test.csv").read_text().splitlines()
+    scored = (project / "data/processed/predictions.csv").read_text().splitlines()
+    assert len(scored) == len(rows), (len(scored), len(rows))
+    header = scored[0].split(",")
+    assert header[-4:] == ["prediction", "probability", "model", "model_version"], header
+    if tracker == "mlflow":
+        champion = str(
+            json.loads((project / "reports/registry.json").read_text())["champion_version"]
+        )
+    else:
+        champion = json.loads((project / "reports/champion.json").read_text())["model_fingerprint"]
+    assert {line.rsplit(",", 1)[1] for line in scored[1:]} == {champion}
 
 
 def _run_combination(
@@ -120,6 +139,7 @@ def _run_combination(
         if tracker != "none":  # the same model again does not beat the champion
             decision = json.loads((project / "reports/registry.json").read_text())
             assert decision["decision"] == "kept_champion", decision
+            _check_batch_scoring(member, project, tracker)
     else:
         member("make", "repro", cwd=project)
         assert not (project / "dvc.lock").exists() and not (project / ".dvc").exists()

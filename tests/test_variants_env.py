@@ -110,7 +110,7 @@ def test_env_manager_drives_makefile_hooks_and_ci(render, manager: str) -> None:
     dependabot = yaml.safe_load((project / ".github/dependabot.yml").read_text())
     ecosystems = {update["package-ecosystem"] for update in dependabot["updates"]}
     expected = {"uv": {"uv"}, "pip": {"pip"}, "poetry": {"pip"}, "conda": set()}[manager]
-    assert ecosystems == expected | {"github-actions"}
+    assert ecosystems == expected | {"docker", "github-actions"}
 
     ci = (project / ".github/workflows/ci.yml").read_text()
     if manager != "uv":

@@ -23,6 +23,7 @@ BIN = Path(sys.executable).parent  # actionlint, zizmor, check-jsonschema: the d
 GITHUB_FILES = {
     ".github/dependabot.yml",
     ".github/workflows/ci.yml",
+    ".github/workflows/monitor.yml",
     ".github/workflows/template-update.yml",
 }
 GITLAB_FILES = {".gitlab-ci.yml"}
@@ -158,6 +159,8 @@ def test_github_actions_pinned_and_least_privileged(render) -> None:
         "contents": "write",
         "pull-requests": "write",
     }
+    monitor = load(project, ".github/workflows/monitor.yml")
+    assert monitor["jobs"]["monitor"]["permissions"] == {"contents": "read", "issues": "write"}
 
 
 def test_github_ci_runs_the_project_checks(render) -> None:
@@ -214,7 +217,106 @@ def test_template_update_and_dependabot(render) -> None:
     assert steps[-1]["with"]["body-path"].endswith("/pull-request.md")
 
     dependabot = load(project, ".github/dependabot.yml")
-    assert {u["package-ecosystem"] for u in dependabot["updates"]} == {"uv", "github-actions"}
+    ecosystems = {u["package-ecosystem"] for u in dependabot["updates"]}
+    assert ecosystems == {"uv", "docker", "github-actions"}  # docker: the serving image's base
+    without_image = load(render(ci="github", tracker="none"), ".github/dependabot.yml")
+    assert {u["package-ecosystem"] for u in without_image["updates"]} == {"uv", "github-actions"}
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {},
+        {"env_manager": "pip", "data_versioning": "none", "tracker": "wandb", "git_lfs": False},
+        {"env_manager": "poetry", "tracker": "none"},
+        {"env_manager": "conda", "data_versioning": "none"},
+    ],
+    ids=["uv-dvc", "pip-make-wandb", "poetry-dvc-none", "conda-make"],
+)
+def test_monitor_workflow_checks_drift_and_opens_an_issue(render, answers: dict) -> None:
+    """Scheduled drift monitoring: least privilege, the monitor stage, an issue on drift."""
+    project = render(ci="github", **answers)
+    assert_github_lint_clean(project)
+    workflow = load(project, ".github/workflows/monitor.yml")
+    assert triggers(workflow) == {"schedule", "workflow_dispatch"}
+    assert workflow["permissions"] == {}
+    job = workflow["jobs"]["monitor"]
+    assert job["permissions"] == {"contents": "read", "issues": "write"}
+    steps = job["steps"]
+    text = yaml.safe_dump(workflow)
+    assert "actions/cache" not in text  # nothing restored in a job that can write issues
+    for step in steps:
+        if step.get("uses", "").startswith("astral-sh/setup-uv@"):
+            assert step["with"]["enable-cache"] is False
+    check = next(step for step in steps if step.get("id") == "monitor")
+    if answers.get("data_versioning") == "none":
+        assert "python -m my_ml_project.monitor" in check["run"]
+    else:
+        assert "dvc repro monitor" in check["run"]
+    assert "jq -e '.drift' reports/drift.json" in check["run"]
+    issue = steps[-1]
+    assert issue["if"] == "steps.monitor.outputs.drift == 'true'"
+    assert issue["env"]["GH_TOKEN"] == "${{ github.token }}"
+    for command in ("gh issue list", "gh issue create", "gh issue comment", "exit 1"):
+        assert command in issue["run"]
+    if answers.get("tracker") == "wandb":
+        assert check["env"] == {"WANDB_MODE": "offline"}
+
+
+def gitlab_monitor_script(project: Path) -> str:
+    """The Python that the GitLab `monitor` job runs after the stage has failed."""
+    script = "\n".join(load(project, ".gitlab-ci.yml")["monitor"]["script"])
+    return script.split("<<'PYTHON'\n", 1)[1].rsplit("PYTHON", 1)[0]
+
+
+def test_gitlab_monitor_job_reports_drift_without_a_token(render, tmp_path: Path) -> None:
+    """The job's issue script, run for real on a drift report: the table, then a clear stop."""
+    project = render(ci="gitlab")
+    config = load(project, ".gitlab-ci.yml")
+    job = config["monitor"]
+    assert job["stage"] == "monitor" and "monitor" in config["stages"]
+    assert job["rules"] == [
+        {"if": '$CI_PIPELINE_SOURCE == "schedule" || $CI_PIPELINE_SOURCE == "web"'}
+    ]
+    assert "uv run --frozen dvc repro monitor || status=$?" in "\n".join(job["script"])
+    assert job["artifacts"]["paths"] == ["reports/drift.json", "reports/drift.html"]
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    features = {
+        "mean_radius": {"psi": 1.9, "p_value": 1e-30, "drifted": True},
+        "mean_area": {"psi": 0.01, "p_value": 0.7, "drifted": False},
+    }
+    report = {
+        "drift": True,
+        "drifted": ["mean_radius"],
+        "features": features,
+        "sources": {"batch": "data/new.csv"},
+    }
+    (reports / "drift.json").write_text(json.dumps(report))
+    env = {"PATH": "/usr/bin:/bin", "CI_JOB_URL": "https://gitlab.example.com/jobs/1"}
+    done = subprocess.run(
+        [sys.executable, "-c", gitlab_monitor_script(project)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "| mean_radius | 1.9 | 1e-30 |" in done.stdout and "mean_area" not in done.stdout
+    assert "GITLAB_API_TOKEN is not set" in done.stderr
+    # A failure without a drift report is an error, not drift.
+    (reports / "drift.json").unlink()
+    done = subprocess.run(
+        [sys.executable, "-c", gitlab_monitor_script(project)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1 and "without a drift report" in done.stderr
 
 
 def test_gitlab_ci_is_valid_and_complete(render) -> None:

@@ -25,6 +25,7 @@ DOCS_FILES: frozenset[str] = frozenset(
         "docs/pipeline.md",
         "docs/tracking.md",
         "docs/data.md",
+        "docs/operations.md",
         "docs/contributing.md",
     }
 )

@@ -304,10 +304,12 @@ SOURCE = (
     "__init__.py",
     "config.py",
     "data.py",
+    "drift.py",
     "evaluate.py",
     "features.py",
     "jsonfile.py",
     "model.py",
+    "monitor.py",
     "plots.py",
     "prepare.py",
     "seed.py",
@@ -316,6 +318,7 @@ SOURCE = (
 )
 TESTS = (
     "conftest.py",
+    "test_drift.py",
     "test_pipeline_config.py",
     "test_seed.py",
     "test_train.py",
@@ -343,6 +346,7 @@ CI_FILES = {
     "github": (
         ".github/dependabot.yml",
         ".github/workflows/ci.yml",
+        ".github/workflows/monitor.yml",
         ".github/workflows/template-update.yml",
     ),
     "gitlab": (".gitlab-ci.yml",),
@@ -369,6 +373,9 @@ def core_files(answers: Mapping[str, Any]) -> set[str]:
         files |= {"dvc.yaml", ".dvcignore"}
     if context["tracker"] != "none":
         files |= {f"{package}/tracking.py", f"{package}/registry.py", "tests/test_tracking.py"}
+        # Serving and batch scoring of the registry's champion, and the serving image.
+        files |= {f"{package}/{name}" for name in ("champion.py", "score.py", "serve.py")}
+        files |= {"tests/test_serving.py", "Dockerfile", ".dockerignore"}
     files |= set(CI_FILES[context["ci"]])
     if context["tracking_backend"] == "server":
         files |= set(TRACKING_SERVER_FILES)

@@ -50,6 +50,8 @@ SCHEMA = (
     *(Column(name, "float", minimum=0.0, maximum=1e4) for name in FEATURES),
     Column(TARGET, "int", allowed=frozenset({0, 1})),
 )
+FEATURE_SCHEMA = tuple(column for column in SCHEMA if column.name != TARGET)
+"""What new rows need: the model's inputs, without the target (scoring, serving, monitoring)."""
 
 
 def validate(frame: pd.DataFrame, schema: tuple[Column, ...] = SCHEMA) -> None:
@@ -63,6 +65,20 @@ def validate(frame: pd.DataFrame, schema: tuple[Column, ...] = SCHEMA) -> None:
         raise SchemaError(f"column '{unexpected[0]}' is not in the schema")
     for column in schema:
         _check_column(frame[column.name], column)
+
+
+def feature_table(frame: pd.DataFrame, schema: tuple[Column, ...] = FEATURE_SCHEMA) -> pd.DataFrame:
+    """The feature columns of new rows, in schema order and validated.
+
+    Other columns (the target when labels are known, ids) are left out, so a file of new rows
+    may carry them. Raise SchemaError when a feature is missing or breaks the schema.
+    """
+    missing = [column.name for column in schema if column.name not in frame.columns]
+    if missing:
+        raise SchemaError(f"column '{missing[0]}' is missing ({len(missing)} missing in total)")
+    table = frame[[column.name for column in schema]]
+    validate(table, schema)
+    return table
 
 
 def _check_column(values: pd.Series, column: Column) -> None:
