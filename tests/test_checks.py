@@ -585,3 +585,20 @@ def test_check_is_fast_and_imports_nothing_heavy(project: Path) -> None:
         [sys.executable, "-c", code, str(project)], capture_output=True, text=True, check=True
     )
     assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_dvc_lock_resolves_interpolated_deps_from_params(project: Path) -> None:
+    """`${key}` deps are compared as DVC resolves them, from params.yaml."""
+    replace("dvc.yaml", "      - data/raw/input.csv\n", "      - ${prepare.input}\n")(project)
+    replace("params.yaml", "seed: 42\n", "seed: 42\nprepare:\n  input: data/raw/input.csv\n")(
+        project
+    )
+    assert run_checks(project, select=["dvc-lock"]).findings == []
+
+    write(project, {"data/raw/other.csv": "x\n"})
+    replace("params.yaml", "input: data/raw/input.csv", "input: data/raw/other.csv")(project)
+    messages = sorted(f.message for f in run_checks(project, select=["dvc-lock"]).findings)
+    assert messages == [
+        "stage `prepare`: dep data/raw/other.csv is not recorded in dvc.lock",
+        "stage `prepare`: dvc.lock records dep data/raw/input.csv, no longer in dvc.yaml",
+    ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli
 from project_env import render_project, run
 
 pytestmark = pytest.mark.slow
@@ -159,6 +160,13 @@ def test_second_repro_runs_nothing(second: Step, project: Path) -> None:
     assert second.ran == ()
     status = run("uv", "run", "dvc", "status", cwd=project).stdout
     assert "up to date" in status
+
+
+def test_reproduced_lock_passes_the_dvc_lock_check(second: Step, project: Path) -> None:
+    """The shipped standards hook agrees with DVC on a freshly reproduced pipeline."""
+    done = run_cli("check", str(project), "--select", "dvc-lock", "--format", "json", cwd=project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["summary"]["errors"] == 0
 
 
 def test_forced_repro_is_byte_identical(first: tuple[Step, str], forced: Step) -> None:

@@ -274,6 +274,37 @@ def lookup(data: Any, key: str) -> Any:
     return node
 
 
+_PLACEHOLDER = re.compile(r"\$\{\s*([^}\s]+)\s*\}")
+
+
+def interpolation_values(project: Project, pipeline: Pipeline) -> dict[str, Any]:
+    """What `${...}` in dvc.yaml can name: params.yaml (DVC's default) and inline `vars`."""
+    values: dict[str, Any] = {}
+    params = load_params_file(project, DEFAULT_PARAMS)
+    if isinstance(params, dict):
+        values.update(params)
+    for entry in pipeline.vars:
+        if isinstance(entry, dict):
+            values.update(entry)
+    return values
+
+
+def interpolate(text: str, values: dict[str, Any]) -> str | None:
+    """`text` with every `${key}` replaced as DVC does; None when a key has no plain value."""
+    unresolved = False
+
+    def value(match: re.Match[str]) -> str:
+        nonlocal unresolved
+        found = lookup(values, match.group(1))
+        if found is MISSING or isinstance(found, (dict, list)) or found is None:
+            unresolved = True
+            return ""
+        return str(found).lower() if isinstance(found, bool) else str(found)
+
+    result = _PLACEHOLDER.sub(value, text)
+    return None if unresolved else result
+
+
 def dvc_tracked(project: Project, pipeline: Pipeline | None) -> list[str]:
     """Paths DVC manages: `*.dvc` outputs and pipeline outputs (relative to the root)."""
     tracked: list[str] = []

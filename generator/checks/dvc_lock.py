@@ -6,6 +6,7 @@ code and params; run at pre-push, since it hashes every dependency.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from .dvc_files import (
     MISSING,
     PIPELINE,
     Stage,
+    interpolate,
+    interpolation_values,
     is_url,
     load_params_file,
     load_pipeline,
@@ -52,6 +55,7 @@ def check_dvc_lock(project: Project) -> Iterator[Problem]:
         yield Problem("dvc.lock has no `stages` mapping", LOCKFILE, 1)
         return
     params_cache: dict[str, Any] = {}
+    values = interpolation_values(project, pipeline)
     for stage in pipeline.stages:
         names = (
             [name for name in locked if str(name).startswith(f"{stage.name}@")]
@@ -72,24 +76,32 @@ def check_dvc_lock(project: Project) -> Iterator[Problem]:
                 )
                 continue
             if not stage.templated:
-                yield from _compare_definition(stage, entry, lock, where)
+                yield from _compare_definition(stage, entry, lock, where, values)
             yield from _compare_deps(project, stage, entry, lock, where)
             yield from _compare_params(project, stage, entry, lock, where, params_cache)
 
 
 def _compare_definition(
-    stage: Stage, entry: dict[str, Any], lock: YamlDoc, where: tuple[object, ...]
+    stage: Stage,
+    entry: dict[str, Any],
+    lock: YamlDoc,
+    where: tuple[object, ...],
+    values: dict[str, Any],
 ) -> Iterator[Problem]:
-    cmds = [cmd for cmd, _ in stage.cmds]
+    """Command and dep list against dvc.lock, `${...}` resolved from params.yaml and `vars`."""
+    cmds = [interpolate(cmd, values) for cmd, _ in stage.cmds]
     recorded = entry.get("cmd")
     recorded = [recorded] if isinstance(recorded, str) else recorded
-    if not any("${" in cmd for cmd in cmds) and recorded != cmds:
+    if None not in cmds and recorded != cmds:
         yield Problem(
             f"stage `{stage.name}`: the command changed since dvc.lock was written",
             LOCKFILE,
             lock.line(*where, "cmd"),
         )
-    deps = {dep for dep, _ in stage.deps if "${" not in dep}
+    resolved = [interpolate(dep, values) for dep, _ in stage.deps]
+    if None in resolved:
+        return  # a dep names a value we can't resolve offline: DVC will say
+    deps = {dep if is_url(dep) else posixpath.normpath(dep) for dep in resolved if dep}
     recorded_deps = {
         stage.path(d["path"]) if not is_url(d["path"]) else d["path"]
         for d in entry.get("deps") or []
