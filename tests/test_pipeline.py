@@ -37,7 +37,16 @@ for found in client.search_model_versions("name='my-ml-project'"):
 print(json.dumps({
     "artifact_location": experiment.artifact_location,
     "runs": [
-        {"params": r.data.params, "metrics": r.data.metrics, "tags": r.data.tags}
+        {
+            "params": r.data.params,
+            "metrics": r.data.metrics,
+            "tags": r.data.tags,
+            "artifacts": sorted(
+                a.path
+                for folder in ("figures", "reports")
+                for a in client.list_artifacts(r.info.run_id, folder)
+            ),
+        }
         for r in runs
     ],
     "versions": versions,
@@ -202,7 +211,16 @@ def test_tracking_store_holds_runs_and_registry(tracking_store: dict, project: P
     assert first_run["params"]["seed"] == "42"
     assert "train_md5" in first_run["params"]
     assert {"accuracy", "f1", "roc_auc"} <= set(first_run["metrics"])
-    assert first_run["tags"]["dvc_stage"] == "train,evaluate"
+    assert first_run["tags"]["dvc_stage"] == "train,register"
+    assert first_run["tags"]["evaluate.threshold"] == "0.5"
+    # `register` logs evaluate's files and figures (evaluate itself starts no tracker).
+    assert first_run["artifacts"] == [
+        "figures/confusion_matrix.png",
+        "figures/roc_curve.png",
+        "reports/confusion.json",
+        "reports/metrics.json",
+        "reports/roc.json",
+    ]
     assert first_run["tags"]["seed"] == "42"
     assert re.fullmatch(r"[0-9a-f]{40}", first_run["tags"]["git_commit"])
     assert runs[2]["params"]["train.C"] == "0.01"

@@ -274,7 +274,7 @@ def test_two_members_share_the_server_and_the_remote(tmp_path: Path, template_re
     assert all(r["tags"]["dvc_stage"] == "monitor" for r in store["runs"] if r not in model_runs)
     for found in runs.values():
         assert {"accuracy", "f1", "roc_auc"} <= set(found["metrics"])
-        assert found["tags"]["dvc_stage"] == "train,evaluate"
+        assert found["tags"]["dvc_stage"] == "train,register"
         assert re.fullmatch(r"[0-9a-f]{40}", found["tags"]["git_commit"])
     assert store["versions"]["1"]["tags"]["run_id"] == runs["1.0"]["id"]
     assert store["versions"]["2"]["tags"]["run_id"] == runs["0.01"]["id"]
