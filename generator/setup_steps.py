@@ -113,21 +113,31 @@ def install_environment(project: Path, answers: Mapping[str, Any]) -> None:
 
 
 # What a generated pipeline imports, in two groups that two processes compile at once (the
-# data stack; DVC and the tracker). Besides the start-up imports: what every `dvc repro` and
-# every tracked stage imports lazily (DVC's graph, MLflow's SQL store and the migration scripts
-# Alembic reads on each start). "*name" also imports every submodule; missing modules (other
-# variants) are skipped. Measured with bench/run (row 3 and 4, bench/README.md): wider lists
-# cost more to compile here than they saved later.
+# data stack; DVC and the tracker). Besides the start-up imports: what the stages import lazily
+# (DVC's graph, MLflow's SQL store and the migration scripts Alembic reads on each start,
+# skops, which imports every scikit-learn estimator when MLflow saves a model, GitPython,
+# OpenTelemetry, narwhals). "*name" also imports every submodule; missing modules (other
+# variants) are skipped. Whole packages cost more to compile than they save; each name here
+# was found by listing the modules a stage of the default project ran without bytecode.
 _WARM_GROUPS: tuple[tuple[str, ...], ...] = (
     (
         "numpy",
         "pandas",
+        "pandas.io.formats.csvs",
+        "pyarrow.pandas_compat",
+        "*narwhals._pandas_like",
         "scipy",
         "sklearn",
+        "sklearn.datasets",
         "sklearn.metrics",
+        "skops.io",
         "joblib",
         "yaml",
         "matplotlib.pyplot",
+        "PIL.BmpImagePlugin",
+        "PIL.GifImagePlugin",
+        "PIL.JpegImagePlugin",
+        "PIL.PpmImagePlugin",
         "lightgbm",
         "torch",
         "pytest",
@@ -139,9 +149,23 @@ _WARM_GROUPS: tuple[tuple[str, ...], ...] = (
         "networkx",
         "mlflow",
         "mlflow.sklearn",
+        "mlflow.lightgbm",
+        "mlflow.pytorch",
+        "mlflow.pyfunc",
+        "mlflow.models.display_utils",
+        "*mlflow.tracing.processor",
+        "*mlflow.tracing.export",
+        "*opentelemetry.sdk.metrics",
         "mlflow.store.tracking.sqlalchemy_store",
+        "mlflow.store.tracking.sqlalchemy_workspace_store",
         "mlflow.store.model_registry.sqlalchemy_store",
+        "mlflow.store.model_registry.sqlalchemy_workspace_store",
+        "*sqlalchemy.dialects.sqlite",
+        "alembic.command",
         "*mlflow.store.db_migrations",
+        "*git",
+        "*gitdb",
+        "*smmap",
         "wandb",
     ),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,15 +15,54 @@ from tests.conftest import git
 pytestmark = pytest.mark.slow
 
 
+# Runs one stage module as `python -m` does and lists, at exit, the imported modules that had no
+# bytecode: with PYTHONDONTWRITEBYTECODE set, each of them is compiled again on every run.
+UNCOMPILED = """
+import atexit, importlib.util, os, runpy, sys
+
+def report():
+    for name, module in list(sys.modules.items()):
+        source = getattr(module, "__file__", None) or ""
+        if source.endswith(".py") and not os.path.exists(importlib.util.cache_from_source(source)):
+            sys.__stderr__.write(f"uncompiled: {name}\\n")
+
+atexit.register(report)
+sys.argv = [sys.argv[1]]
+runpy.run_module(sys.argv[0], run_name="__main__")
+"""
+
+
+def _uncompiled_imports_of_the_pipeline(project: Path) -> set[str]:
+    found: set[str] = set()
+    for stage in ("prepare", "train", "evaluate", "registry", "monitor"):
+        done = subprocess.run(
+            [str(project / ".venv/bin/python"), "-c", UNCOMPILED, f"full_project.{stage}"],
+            cwd=project,
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        found |= {
+            line.split()[1] for line in done.stderr.splitlines() if line.startswith("uncompiled: ")
+        }
+    return found
+
+
 @pytest.mark.skipif(shutil.which("git-lfs") is None, reason="git-lfs is not installed")
-def test_full_new_initialises_everything(template_repo: Path, tmp_path: Path) -> None:
+def test_full_new_initialises_everything_and_compiles_the_pipeline(
+    template_repo: Path, tmp_path: Path
+) -> None:
     project = tmp_path / "full-project"
-    done = run_cli("new", str(project), "--defaults")
+    # As on machines where Python writes no bytecode itself: `new` compiles the pipeline's imports.
+    done = run_cli("new", str(project), "--defaults", env={"PYTHONDONTWRITEBYTECODE": "1"})
     assert done.returncode == 0, done.stdout + done.stderr
     for step in (
         "git init",
         "git lfs install",
         "environment (uv sync)",
+        "bytecode of the imported modules",
         "dvc init",
         "pre-commit install",
         "first commit",
@@ -42,6 +82,11 @@ def test_full_new_initialises_everything(template_repo: Path, tmp_path: Path) ->
     hook = project / ".git" / "hooks" / "pre-commit"
     assert hook.is_file() and "pre-commit" in hook.read_text()
     assert "filter.lfs.process" in git("config", "--local", "--list", cwd=project)
+
+    # Without it, each stage of the first `dvc repro` compiled hundreds of modules (scikit-learn's
+    # estimators via skops, GitPython, OpenTelemetry) and did so again on every later run.
+    uncompiled = _uncompiled_imports_of_the_pipeline(project)
+    assert len(uncompiled) <= 25, sorted(uncompiled)
 
 
 def test_missing_optional_tools_warn_and_project_stays_usable(
