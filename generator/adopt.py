@@ -182,9 +182,9 @@ def render_commit(
 
 
 def _commit_of(render: Path) -> str:
-    import yaml
+    from generator.yamlfile import parse as parse_yaml
 
-    recorded = yaml.safe_load((render / ANSWERS_FILE).read_text(encoding="utf-8")) or {}
+    recorded = parse_yaml((render / ANSWERS_FILE).read_text(encoding="utf-8")) or {}
     return str(recorded.get("_commit", "(unversioned)"))
 
 

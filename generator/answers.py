@@ -16,6 +16,7 @@ import yaml
 
 from generator.errors import AnswerError, UsageError
 from generator.questions import Question
+from generator.yamlfile import parse as parse_yaml
 
 TRUE_WORDS = {"y", "yes", "true", "t", "on", "1"}
 FALSE_WORDS = {"n", "no", "false", "f", "off", "0"}
@@ -76,7 +77,7 @@ def cast(question: Question, raw: Any) -> Any:
         if kind == "float":
             return float(raw)
         if kind == "yaml":
-            return yaml.safe_load(raw) if isinstance(raw, str) else raw
+            return parse_yaml(raw) if isinstance(raw, str) else raw
         if kind == "json":
             return json.loads(raw) if isinstance(raw, str) else raw
         if raw is None:
@@ -130,7 +131,7 @@ def load_answers_file(path: Path) -> dict[str, Any]:
     except OSError as error:
         raise UsageError(f"cannot read answers file {path}: {error.strerror}") from None
     try:
-        data = yaml.safe_load(text)
+        data = parse_yaml(text)
     except yaml.YAMLError as error:
         first = str(error).splitlines()[0]
         raise UsageError(f"answers file {path} is not valid YAML: {first}") from None

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from generator.errors import TemplateError
+from generator.yamlfile import parse as parse_yaml
 
 TYPES = ("str", "bool", "int", "float", "yaml", "json")
 
@@ -89,7 +90,7 @@ def _infer_type(default: Any) -> str:
 def parse_questions(text: str, source: str = "copier.yml") -> list[Question]:
     """Questions in file order; `_`-prefixed keys are Copier settings, not questions."""
     try:
-        data = yaml.safe_load(text) or {}
+        data = parse_yaml(text) or {}
     except yaml.YAMLError as error:
         raise TemplateError(f"{source} is not valid YAML: {error}") from None
     if not isinstance(data, dict):
@@ -111,5 +112,5 @@ def load_questions(copier_yml: Path) -> list[Question]:
 
 def load_settings(copier_yml: Path) -> dict[str, Any]:
     """The `_`-prefixed Copier settings of a template (e.g. `_answers_file`)."""
-    data = yaml.safe_load(copier_yml.read_text(encoding="utf-8")) or {}
+    data = parse_yaml(copier_yml.read_text(encoding="utf-8")) or {}
     return {k: v for k, v in data.items() if str(k).startswith("_")}

@@ -41,6 +41,7 @@ from generator.template_source import (
 )
 from generator.versions import compare, describe, questions_text, resolve_ref
 from generator.wizard import collect_answers
+from generator.yamlfile import parse as parse_yaml
 
 ANSWERS_FILE = ".copier-answers.yml"
 UNMERGED = {"DD", "AU", "UD", "UA", "DU", "AA", "UU"}
@@ -110,7 +111,7 @@ def open_project(path: Path) -> Project:
             "so there is nothing to update from"
         )
     try:
-        answers = yaml.safe_load(answers_path.read_text(encoding="utf-8")) or {}
+        answers = parse_yaml(answers_path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         raise Refused(f"{answers_path} is not valid YAML: {str(error).splitlines()[0]}") from None
     if not isinstance(answers, dict) or not answers.get("_commit") or not answers.get("_src_path"):
