@@ -8,7 +8,9 @@ so the team tests can never pass there by being skipped.
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import subprocess
 import urllib.request
 from pathlib import Path
 
@@ -62,3 +64,13 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    """Stop a server started with `start_new_session=True` and everything it spawned."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -29,7 +27,7 @@ from pathlib import Path
 
 import pytest
 from project_env import project_env, render_project, run
-from team_services import free_port
+from team_services import free_port, stop_process_group
 
 HADOLINT = Path(sys.executable).parent / "hadolint"
 MANAGERS = ("uv", "pip", "poetry", "conda")
@@ -217,12 +215,7 @@ def served(
         yield Served(tracker, root, url)
         assert server.poll() is None, "the server stopped: " + log_path.read_text()
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop_process_group(server)
 
 
 # The champion, loaded in Python without the project's serving code: MLflow's own loaders

@@ -8,9 +8,7 @@ two rendered projects train against that one server and share data through a DVC
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -23,17 +21,16 @@ import pytest
 import yaml
 from cli_helpers import run_cli
 from project_env import files_of, project_env, render_project, run
-from team_services import backend_store, free_port, healthy, tracking_server
+from team_services import (
+    backend_store,
+    free_port,
+    healthy,
+    stop_process_group,
+    tracking_server,
+)
+from variant_matrix import TRACKING_SERVER_FILES
 
-SERVER_FILES = {
-    ".env.example",
-    "deploy/tracking/.env.example",
-    "deploy/tracking/Dockerfile",
-    "deploy/tracking/README.md",
-    "deploy/tracking/create_bucket.py",
-    "deploy/tracking/docker-compose.yml",
-    "deploy/tracking/tracking.mk",
-}
+SERVER_FILES = set(TRACKING_SERVER_FILES)
 # An exact version: digits and dots (optionally v-prefixed, optionally a suffix such as -alpine).
 EXACT_TAG = re.compile(r"^v?\d+(\.\d+)+([.-][0-9A-Za-z.]+)?$")
 DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
@@ -334,10 +331,5 @@ def test_make_tracking_server_serves_the_postgresql_store(
         found = _rest(uri, f"/api/2.0/mlflow/experiments/get-by-name?{query}")
         assert found["experiment"]["name"] == name
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop_process_group(server)
         log.close()

@@ -294,28 +294,26 @@ def test_gitlab_monitor_job_reports_drift_without_a_token(render, tmp_path: Path
         "sources": {"batch": "data/new.csv"},
     }
     (reports / "drift.json").write_text(json.dumps(report))
+    script = gitlab_monitor_script(project)
     env = {"PATH": "/usr/bin:/bin", "CI_JOB_URL": "https://gitlab.example.com/jobs/1"}
-    done = subprocess.run(
-        [sys.executable, "-c", gitlab_monitor_script(project)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+
+    def monitor_job() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    done = monitor_job()
     assert done.returncode == 1
     assert "| mean_radius | 1.9 | 1e-30 |" in done.stdout and "mean_area" not in done.stdout
     assert "GITLAB_API_TOKEN is not set" in done.stderr
     # A failure without a drift report is an error, not drift.
     (reports / "drift.json").unlink()
-    done = subprocess.run(
-        [sys.executable, "-c", gitlab_monitor_script(project)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = monitor_job()
     assert done.returncode == 1 and "without a drift report" in done.stderr
 
 
