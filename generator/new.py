@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.prompt import Confirm
@@ -31,7 +32,7 @@ from generator.versions import source_questions
 from generator.wizard import collect_answers, summary_table
 
 if TYPE_CHECKING:
-    from generator.interop.detect import LocalTemplate
+    from generator.interop.ask import Asked
 
 
 def run_new(
@@ -168,7 +169,7 @@ def _run_new_from_template(
     with open_template(source) as template:
         if template.kind == "copier" and dest is None:
             raise UsageError("a Copier template needs a destination: new DEST --template SOURCE")
-        answers, engine_answers = ask_template(
+        asked = ask_template(
             template,
             provided,
             trust=trust,
@@ -177,6 +178,7 @@ def _run_new_from_template(
             console=console,
             project_name=dest.name if dest is not None else None,
         )
+        answers = asked.shown
         where = f" in {dest}" if dest is not None else ""
         title = f"New project{where} from the {template.kind} template {source}"
         console.print()
@@ -189,38 +191,25 @@ def _run_new_from_template(
             raise Aborted("aborted; nothing was written")
 
         parent = dest.parent if dest is not None else Path.cwd()
+        if asked.template.kind == "cookiecutter":
+            files, dest = _new_cookiecutter(
+                asked, source, dest, parent, trust=trust, dry_run=dry_run, force=force
+            )
+        else:
+            assert dest is not None
+            files = _new_copier(asked, dest, trust=trust, dry_run=dry_run, force=force)
         if dry_run:
-            with tempfile.TemporaryDirectory(prefix="mlops-scaffold-dry-run-") as tmp:
-                project = _render_third_party(template, Path(tmp), engine_answers, trust=trust)
-                files = list_files(project)
-                dest = dest or parent / project.name
             console.print(_tree(dest, files))
             console.print(
                 f"[dim]dry run: {len(files)} files would be written; nothing was written.[/]"
             )
             return 0
 
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-            staging = Path(
-                tempfile.mkdtemp(prefix=".mlops-scaffold.", suffix=".partial", dir=parent)
-            )
-        except OSError as error:
-            raise DestinationError(f"cannot write to {parent}: {error.strerror}") from None
-        try:
-            with console.status(f"Rendering the {template.kind} template..."):
-                project = _render_third_party(template, staging, engine_answers, trust=trust)
-            dest = dest or parent / project.name
-            check_destination(dest, force=force)
-            files = place_rendered(project, dest)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-
-    console.print(f"[green]✓[/] rendered {len(files)} files into {dest}")
+    console.print(f"[green]✓[/] rendered {len(files)} files into {escape(str(dest))}")
     if no_setup:
         console.print(
             Panel(
-                f"cd {dest}\ngit init -b main && git add -A && git commit",
+                escape(f"cd {dest}\ngit init -b main && git add -A && git commit"),
                 title="Next steps",
                 expand=False,
             )
@@ -231,18 +220,101 @@ def _run_new_from_template(
     return 1 if failed else 0
 
 
-def _render_third_party(
-    template: LocalTemplate, staging: Path, answers: dict[str, Any], *, trust: bool
-) -> Path:
-    """Render with the template's engine under `staging`; returns the project folder."""
-    from generator.interop.engines import render_cookiecutter, render_copier
+def _new_copier(asked: Asked, dest: Path, *, trust: bool, dry_run: bool, force: bool) -> list[Path]:
+    """Copier renders into a hidden folder beside DEST, then it moves into place."""
+    from generator.interop.engines import render_copier
 
-    if template.kind == "cookiecutter":
-        return render_cookiecutter(template, staging, answers, trust=trust)
-    project = staging / "project"
-    project.mkdir()
-    render_copier(template, project, answers, trust=trust)
-    return project
+    if dry_run:
+        with tempfile.TemporaryDirectory(prefix="mlops-scaffold-dry-run-") as tmp:
+            project = Path(tmp) / "project"
+            project.mkdir()
+            render_copier(asked.template, project, asked.engine, trust=trust, run_tasks=False)
+            return list_files(project)
+    staging = _staging(dest.parent)
+    try:
+        project = staging / "project"
+        project.mkdir()
+        render_copier(asked.template, project, asked.engine, trust=trust)
+        check_destination(dest, force=force)
+        return place_rendered(project, dest)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _staging(parent: Path) -> Path:
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=".mlops-scaffold.", suffix=".partial", dir=parent))
+    except OSError as error:
+        raise DestinationError(f"cannot write to {parent}: {error.strerror}") from None
+
+
+def _new_cookiecutter(
+    asked: Asked,
+    source: str,
+    dest: Path | None,
+    parent: Path,
+    *,
+    trust: bool,
+    dry_run: bool,
+    force: bool,
+) -> tuple[list[Path], Path]:
+    """Cookiecutter renders in place, so hooks see (and may record) the final folder.
+
+    Everything is rendered and checked before the first write; a failure removes what was
+    written (an existing empty folder is kept, with its mode, owner and inode). A dry run
+    renders into a throwaway folder and runs no hook.
+    """
+    from generator.interop.cookiecutter_render import (
+        build_context,
+        project_folder_name,
+        render,
+    )
+
+    root = asked.template.root
+    nested = asked.template.config_file != asked.template.root / "cookiecutter.json"
+    context = build_context(
+        root,
+        asked.variables,
+        asked.engine,
+        template=str(root) if asked.template.source != source or nested else source,
+        output_dir=parent,
+    )
+    if dest is None:
+        dest = parent / project_folder_name(root, context, trusted=trust)
+        check_destination(dest, force=force)
+    if dry_run:
+        with tempfile.TemporaryDirectory(prefix="mlops-scaffold-dry-run-") as tmp:
+            files = render(root, context, Path(tmp) / "project", trusted=trust, hooks=False)
+        return files, dest
+    if dest.is_dir() and any(dest.iterdir()):  # --force into a non-empty folder: overlay
+        staging = _staging(parent)
+        try:
+            render(root, context, staging / "project", trusted=trust, hooks=True)
+            return place_rendered(staging / "project", dest), dest
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    created = not dest.exists()
+    try:
+        files = render(root, context, dest, trusted=trust, hooks=True)
+    except BaseException:
+        _undo(dest, created=created)
+        raise
+    return files, dest
+
+
+def _undo(dest: Path, *, created: bool) -> None:
+    """Remove a failed in-place render: the folder we made, or what we put in an empty one."""
+    if created:
+        shutil.rmtree(dest, ignore_errors=True)
+        return
+    if not dest.is_dir():
+        return
+    for child in dest.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 def _run_setup(dest: Path, answers: dict[str, Any], console: Console) -> list[StepResult]:

@@ -42,7 +42,13 @@ def _copier_failure(error: BaseException) -> RenderError:
 
 
 def copy_isolated(
-    src: str, staging: Path, answers: Mapping[str, Any], *, unsafe: bool, ref: str
+    src: str,
+    staging: Path,
+    answers: Mapping[str, Any],
+    *,
+    unsafe: bool,
+    ref: str,
+    skip_tasks: bool = False,
 ) -> None:
     """`copier copy` of every answer via `data=`, blind to the user's Copier settings.
 
@@ -57,6 +63,7 @@ def copy_isolated(
         defaults=True,
         unsafe=unsafe,
         vcs_ref=ref,
+        skip_tasks=skip_tasks,
         quiet=True,
         overwrite=True,
         settings=copier.Settings(defaults={}, trust=[]),

@@ -74,8 +74,11 @@ def collect_answers(
     answers: dict[str, Any] = {}
     overrides = dict(default_overrides or {})
     for question in questions:
-        raw_default = overrides.get(question.name, question.default)
-        default = render_value(raw_default, context)
+        # An override (the destination's name) is a value, never a Jinja template.
+        if question.name in overrides:
+            default = overrides[question.name]
+        else:
+            default = render_value(question.default, context)
         if question.computed or not is_asked(question, context):
             context[question.name] = default
             continue

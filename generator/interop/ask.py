@@ -7,6 +7,7 @@ defaults) never run before the user has said `--trust`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rich.console import Console
@@ -16,11 +17,58 @@ from generator.interop.cookiecutter_questions import (
     asked_names,
     check_provided,
     load_context,
+    nested_templates,
 )
 from generator.interop.copier_config import copier_questions, load_copier_config
 from generator.interop.detect import LocalTemplate
 from generator.interop.trust import check_trust
+from generator.questions import Choice, Question
 from generator.wizard import collect_answers
+
+NESTED_QUESTION = "template"
+
+
+@dataclass
+class Asked:
+    """What was asked: answers to show, answers for the engine, and what renders them.
+
+    `template` is the one to render (a chosen sub-template of a cookiecutter template that
+    nests them); `variables` is every cookiecutter variable as rendered (empty for Copier).
+    """
+
+    shown: dict[str, Any]
+    engine: dict[str, Any]
+    template: LocalTemplate
+    variables: dict[str, Any] = field(default_factory=dict)
+
+
+def _choose_nested(
+    template: LocalTemplate,
+    context: dict[str, Any],
+    provided: dict[str, Any],
+    *,
+    use_defaults: bool,
+    interactive: bool,
+    console: Console,
+) -> tuple[LocalTemplate, dict[str, Any], dict[str, Any]]:
+    """The sub-template to render, asked as a choice like cookiecutter asks it."""
+    nested = nested_templates(template.root, context)
+    if not nested:
+        return template, context, {}
+    choices = tuple(Choice(label, key) for key, (label, _folder) in nested.items())
+    question = Question(
+        name=NESTED_QUESTION,
+        help="Select a template",
+        default=next(iter(nested)),
+        choices=choices,
+    )
+    given = {NESTED_QUESTION: provided.pop(NESTED_QUESTION)} if NESTED_QUESTION in provided else {}
+    picked = collect_answers(
+        [question], given, use_defaults=use_defaults, interactive=interactive, console=console
+    )[NESTED_QUESTION]
+    folder = nested[picked][1]
+    chosen = replace(template, root=folder, config_file=folder / "cookiecutter.json")
+    return chosen, load_context(chosen.config_file), {NESTED_QUESTION: picked}
 
 
 def ask_template(
@@ -32,8 +80,8 @@ def ask_template(
     interactive: bool,
     console: Console,
     project_name: str | None = None,
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(answers to show, answers for the engine); `project_name` defaults that question."""
+) -> Asked:
+    """Check trust, then ask; `project_name` (a value, never Jinja) defaults that question."""
     if template.kind == "copier":
         config = load_copier_config(template.config_file)
         check_trust(template, trust=trust, config=config)
@@ -51,9 +99,18 @@ def ask_template(
             console=console,
             default_overrides=overrides,
         )
-        return answers, answers
+        return Asked(answers, answers, template)
     context = load_context(template.config_file)
     check_trust(template, trust=trust, config=context)
+    provided = dict(provided)
+    template, context, picked = _choose_nested(
+        template,
+        context,
+        provided,
+        use_defaults=use_defaults,
+        interactive=interactive,
+        console=console,
+    )
     names = asked_names(context)
     check_provided(provided, names, template.source)
     overrides = {"project_name": project_name} if project_name and "project_name" in names else {}
@@ -64,6 +121,7 @@ def ask_template(
         use_defaults=use_defaults,
         interactive=interactive,
         console=console,
+        trusted=trust,
         default_overrides=overrides,
     )
-    return asked.shown, asked.extra_context
+    return Asked(picked | asked.shown, asked.extra_context, template, asked.variables)

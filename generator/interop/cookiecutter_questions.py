@@ -10,9 +10,8 @@ never asked; `__` variables are computed as cookiecutter does, never asked.
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from rich.console import Console
 
 from generator.errors import TemplateError, UsageError
+from generator.interop.cookiecutter_env import importable, make_environment
 from generator.questions import Choice, Question
 from generator.wizard import collect_answers
 
@@ -32,6 +32,7 @@ class CookiecutterAnswers:
 
     shown: dict[str, Any] = field(default_factory=dict)
     extra_context: dict[str, Any] = field(default_factory=dict)
+    variables: dict[str, Any] = field(default_factory=dict)  # every variable, as rendered
 
 
 def load_context(config_file: Path) -> dict[str, Any]:
@@ -58,14 +59,38 @@ def check_provided(provided: Mapping[str, Any], names: list[str], source: str) -
         )
 
 
-@contextmanager
-def _importable(root: Path) -> Iterator[None]:
-    """Template-local `_extensions` import from the template folder, as in cookiecutter."""
-    sys.path.insert(0, str(root))
-    try:
-        yield
-    finally:
-        sys.path.remove(str(root))
+def nested_templates(root: Path, context: Mapping[str, Any]) -> dict[str, tuple[str, Path]]:
+    """A template that only chooses among sub-templates: key -> (label, folder inside root).
+
+    Cookiecutter's `"templates": {key: {"path", "title", "description"}}` and its older
+    `"template": ["Label (path)", ...]`; a path leaving the template is refused.
+    """
+    found: dict[str, tuple[str, str]] = {}
+    templates = context.get("templates")
+    if isinstance(templates, dict) and templates:
+        for key, spec in templates.items():
+            if not isinstance(spec, dict) or not isinstance(spec.get("path"), str):
+                raise TemplateError(f"cookiecutter.json: templates.{key} needs a 'path'")
+            title = str(spec.get("title", key))
+            description = str(spec.get("description", key))
+            label = title if title == description else f"{title} ({description})"
+            found[str(key)] = (label, spec["path"])
+    elif isinstance(context.get("template"), list):
+        for item in context["template"]:
+            match = re.search(r"\((.+)\)", str(item))
+            if not match or "{" in str(item):
+                raise TemplateError(f"cookiecutter.json: cannot read the template entry {item!r}")
+            found[str(item)] = (str(item), match[1])
+    real_root = root.resolve()
+    result: dict[str, tuple[str, Path]] = {}
+    for key, (label, rel) in found.items():
+        folder = (root / rel).resolve()
+        if Path(rel).is_absolute() or (folder != real_root and real_root not in folder.parents):
+            raise TemplateError(f"cookiecutter.json: sub-template {rel} is outside the template")
+        if not (folder / "cookiecutter.json").is_file():
+            raise TemplateError(f"cookiecutter.json: sub-template {rel} has no cookiecutter.json")
+        result[key] = (label, folder)
+    return result
 
 
 def _help(prompts: Mapping[str, Any], name: str) -> str:
@@ -102,13 +127,18 @@ def ask_cookiecutter(
     use_defaults: bool,
     interactive: bool,
     console: Console,
+    trusted: bool,
     default_overrides: Mapping[str, Any] | None = None,
 ) -> CookiecutterAnswers:
-    """Ask every prompted variable in cookiecutter's order (dict variables last)."""
-    from cookiecutter.environment import StrictEnvironment
-    from cookiecutter.exceptions import CookiecutterException
+    """Ask every prompted variable in cookiecutter's order (dict variables last).
+
+    Defaults render in the sandbox unless the template is trusted; answers given by the user
+    are values, never rendered as Jinja."""
     from cookiecutter.prompt import render_variable
     from jinja2 import TemplateError as JinjaError
+    from jinja2.exceptions import SecurityError
+
+    from generator.errors import UntrustedTemplateError
 
     overrides = dict(default_overrides or {})
     prompts = context.get(PROMPTS_KEY) or {}
@@ -117,17 +147,19 @@ def ask_cookiecutter(
     so_far: dict[str, Any] = {}
     ordered = [(k, v) for k, v in variables.items() if not isinstance(v, dict)]
     ordered += [(k, v) for k, v in variables.items() if isinstance(v, dict)]
-    with _importable(root):
-        try:
-            env = StrictEnvironment(context={"cookiecutter": variables})
-        except CookiecutterException as error:
-            raise TemplateError(f"cannot load the template's Jinja extensions: {error}") from None
+    with importable(root, trusted=trusted):
+        env = make_environment(variables, trusted=trusted)
         for name, raw in ordered:
             try:
                 if name.startswith("_") and not name.startswith("__"):
                     so_far[name] = raw
                     continue
                 rendered = render_variable(env, raw, so_far)
+            except SecurityError as error:
+                raise UntrustedTemplateError(
+                    f"the default of '{name}' reaches outside the sandbox ({error}); "
+                    "review the template, then pass --trust"
+                ) from None
             except JinjaError as error:
                 raise TemplateError(f"cannot render the default of '{name}': {error}") from None
             if name.startswith("__"):
@@ -141,6 +173,8 @@ def ask_cookiecutter(
                 use_defaults=use_defaults,
                 interactive=interactive,
                 console=console,
+                # Already rendered by cookiecutter's rules: a value now, never re-rendered.
+                default_overrides={name: question.default},
             )[name]
             so_far[name] = value
             result.shown[name] = value
@@ -148,4 +182,5 @@ def ask_cookiecutter(
             result.extra_context[name] = (
                 raw[rendered.index(value)] if isinstance(raw, list) else value
             )
+    result.variables = {name: so_far[name] for name in variables if name in so_far}
     return result
