@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 import tempfile
@@ -153,6 +154,7 @@ def _run_new_from_template(
     that need our template's files skip themselves).
     """
     from generator.interop.ask import ask_template
+    from generator.interop.cookiecutter_render import pre_prompt
     from generator.interop.detect import open_template
 
     provided: dict[str, Any] = {}
@@ -166,9 +168,12 @@ def _run_new_from_template(
         raise DestinationError("git is not installed; install git or pass --no-setup")
     interactive = sys.stdin.isatty() and not defaults
 
-    with open_template(source) as template:
+    with contextlib.ExitStack() as stack:
+        template = stack.enter_context(open_template(source))
         if template.kind == "copier" and dest is None:
             raise UsageError("a Copier template needs a destination: new DEST --template SOURCE")
+        if template.kind == "cookiecutter" and trust and not dry_run:
+            template = stack.enter_context(pre_prompt(template))
         asked = ask_template(
             template,
             provided,

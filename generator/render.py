@@ -20,6 +20,8 @@ from generator.template_source import TemplateSource, copier_environment
 
 def check_destination(dest: Path, *, force: bool) -> None:
     """Refuse a destination we must not write to, before asking or rendering anything."""
+    if dest.is_symlink() and not dest.exists():
+        raise DestinationError(f"destination {dest} is a symlink to nothing")
     if dest.exists() and not dest.is_dir():
         raise DestinationError(f"destination {dest} exists and is not a folder")
     if dest.is_dir() and any(dest.iterdir()) and not force:
@@ -130,8 +132,11 @@ def _move_into_place(staging: Path, dest: Path) -> None:
         staging.rename(dest)
         return
     if not any(dest.iterdir()):
-        dest.rmdir()
-        staging.rename(dest)
+        # Fill an existing empty folder in place: it keeps its mode, group and inode, and a
+        # mount point or a symlink to a folder stays what it is.
+        for child in sorted(staging.iterdir()):
+            shutil.move(str(child), str(dest / child.name))
+        staging.rmdir()
         return
     # --force into a non-empty folder: the render is complete, so overlay it file by file.
     shutil.copytree(staging, dest, dirs_exist_ok=True, symlinks=True)

@@ -135,6 +135,14 @@ BAD_ANSWERS = [
     ("package_name=json", "shadow the standard-library"),
     ("package_name=my-pkg", "not a valid lowercase Python identifier"),
     ("package_name=../x", "path separators"),
+    ("package_name=test", "loads on its own"),
+    ("package_name=__future__", "loads on its own"),
+    ("package_name=sitecustomize", "loads on its own"),
+    ("package_name=mlflow", "the project's own dependency"),
+    ("package_name=sklearn", "the project's own dependency"),
+    ("distribution_name=mlflow", "the project's own dependencies"),
+    ("description=one\x01two", "control characters"),
+    ("author_name=a\x1bb", "control characters"),
     ("author_email=not-an-email", "not an email address"),
     ("python_version=2.7", "invalid choice"),
     ("git_lfs=perhaps", "invalid value"),
@@ -282,3 +290,35 @@ def test_dry_run_matches_real_render(template_repo: Path, tmp_path: Path) -> Non
     assert f"{len(written)} files would be written" in dry.stdout
     assert filecmp.dircmp(tmp_path / "p", tmp_path / "p").left_only == []
     shutil.rmtree(tmp_path / "p")
+
+
+@pytest.mark.parametrize("kind", ["folder", "symlink"])
+def test_existing_empty_destination_is_filled_in_place(
+    template_repo: Path, tmp_path: Path, kind: str
+) -> None:
+    target = tmp_path / "target"
+    target.mkdir()
+    target.chmod(0o750)
+    inode = target.stat().st_ino
+    dest = target
+    if kind == "symlink":
+        dest = tmp_path / "link"
+        dest.symlink_to(target)
+    done = run_cli("new", str(dest), "--defaults", "--no-setup", "-d", "project_name=inplace")
+    assert done.returncode == 0, done.stderr
+    assert target.stat().st_ino == inode
+    assert target.stat().st_mode & 0o777 == 0o750
+    assert (target / "pyproject.toml").is_file()
+    if kind == "symlink":
+        assert dest.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["target"] + (["link"] if kind == "symlink" else [])
+    )
+
+
+def test_dangling_symlink_destination_is_refused(template_repo: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "link"
+    dest.symlink_to(tmp_path / "nowhere")
+    done = run_cli("new", str(dest), "--defaults", "--no-setup")
+    assert_one_line_error(done, 1)
+    assert "symlink to nothing" in done.stderr

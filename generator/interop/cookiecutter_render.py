@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from generator.errors import RenderError, TemplateError, UntrustedTemplateError
 from generator.interop.cookiecutter_env import importable, make_environment
+from generator.interop.detect import LocalTemplate
 
 NAME_MAX = 255
 
@@ -280,3 +282,23 @@ def render(
         except OSError as error:
             raise RenderError(f"cannot write the project: {_one_line(error)}") from None
     return files
+
+
+@contextmanager
+def pre_prompt(template: LocalTemplate) -> Iterator[LocalTemplate]:
+    """A trusted template's `pre_prompt` hook, run as cookiecutter runs it: on a copy of the
+    template, which is then the template asked and rendered (deleted on exit)."""
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.hooks import run_pre_prompt_hook
+
+    try:
+        copied = Path(run_pre_prompt_hook(str(template.root)))
+    except CookiecutterException as error:
+        raise RenderError(f"cookiecutter failed: {_one_line(error)}") from None
+    if copied == template.root:
+        yield template
+        return
+    try:
+        yield replace(template, root=copied, config_file=copied / "cookiecutter.json")
+    finally:
+        shutil.rmtree(copied.parent, ignore_errors=True)
