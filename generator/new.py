@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.prompt import Confirm
@@ -29,6 +28,7 @@ from generator.render import (
 )
 from generator.setup_steps import StepResult, run_steps
 from generator.template_source import CANONICAL_URL, resolve_source
+from generator.terminal import literal
 from generator.versions import source_questions
 from generator.wizard import collect_answers, summary_table
 
@@ -111,7 +111,7 @@ def run_new(
 
     with console.status("Rendering the template..."):
         files = render_project(source, dest, answers, force=force)
-    console.print(f"[green]✓[/] rendered {len(files)} files into {dest}")
+    console.print(f"[green]✓[/] rendered {len(files)} files into {literal(dest)}")
     if no_setup:
         console.print(_next_steps(dest, answers, setup_done=False))
         return 0
@@ -210,11 +210,11 @@ def _run_new_from_template(
             )
             return 0
 
-    console.print(f"[green]✓[/] rendered {len(files)} files into {escape(str(dest))}")
+    console.print(f"[green]✓[/] rendered {len(files)} files into {literal(dest)}")
     if no_setup:
         console.print(
             Panel(
-                escape(f"cd {dest}\ngit init -b main && git add -A && git commit"),
+                literal(f"cd {dest}\ngit init -b main && git add -A && git commit"),
                 title="Next steps",
                 expand=False,
             )
@@ -339,7 +339,7 @@ def _run_setup(dest: Path, answers: dict[str, Any], console: Console) -> list[St
             mark = {"ok": "[green]✓[/]", "skipped": "[yellow]![/]", "failed": "[red]✗[/]"}
             text = f"{mark[result.status]} {result.name}"
             if result.detail:
-                text += f" [dim]({result.detail})[/]"
+                text += f" [dim]({literal(result.detail)})[/]"
             progress.update(tasks[result.name], description=text, completed=1)
 
         results = run_steps(dest, answers, on_start=start, on_end=end)
@@ -347,7 +347,8 @@ def _run_setup(dest: Path, answers: dict[str, Any], console: Console) -> list[St
         if result.fix and result.status != "ok":
             style = "red" if result.status == "failed" else "yellow"
             console.print(
-                f"[{style}]{result.name}: {result.detail}[/] -> {result.fix}", highlight=False
+                f"[{style}]{result.name}: {literal(result.detail)}[/] -> {literal(result.fix)}",
+                highlight=False,
             )
     return results
 
@@ -360,7 +361,7 @@ def _next_steps(
     results: list[StepResult] | None = None,
 ) -> Panel:
     run = runner_hint(answers)
-    lines = [f"cd {dest}"]
+    lines = [f"cd {literal(dest)}"]
     if not setup_done:
         # The template ships .dvc/ (with its remote): no `dvc init` needed.
         lines += ["git init -b main && make setup", f"{run}pre-commit install"]
@@ -377,12 +378,12 @@ def _next_steps(
 
 
 def _tree(dest: Path, files: list[Path]) -> Tree:
-    root = Tree(f"[bold]{dest}[/]")
+    root = Tree(f"[bold]{literal(dest)}[/]")
     nodes: dict[Path, Tree] = {Path("."): root}
     for path in files:
         for depth in range(1, len(path.parts)):
             folder = Path(*path.parts[:depth])
             if folder not in nodes:
-                nodes[folder] = nodes[folder.parent].add(f"[blue]{folder.name}/[/]")
-        nodes[path.parent].add(path.name)
+                nodes[folder] = nodes[folder.parent].add(f"[blue]{literal(folder.name)}/[/]")
+        nodes[path.parent].add(literal(path.name))
     return root

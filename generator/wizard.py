@@ -24,6 +24,7 @@ from generator.answers import (
 )
 from generator.errors import MissingAnswerError
 from generator.questions import Question
+from generator.terminal import literal
 
 
 def _display(value: Any) -> str:
@@ -35,15 +36,15 @@ def _display(value: Any) -> str:
 def _ask(question: Question, default: Any, context: Mapping[str, Any], console: Console) -> Any:
     """Prompt until the answer is valid; Enter takes the default."""
     console.print()
-    console.print(f"[bold cyan]{question.name}[/]")
+    console.print(f"[bold cyan]{literal(question.name)}[/]")
     if question.help:
-        console.print(f"  [dim]{question.help}[/]")
+        console.print(f"  [dim]{literal(question.help)}[/]")
     values = choice_values(question, context)
     if values:
         for number, (choice, value) in enumerate(zip(question.choices, values, strict=True), 1):
             marker = " [green](default)[/]" if value == default else ""
             label = choice.label if choice.label == str(value) else f"{choice.label} ({value})"
-            console.print(f"  {number}. {label}{marker}")
+            console.print(f"  {number}. {literal(label)}{marker}")
     while True:
         if question.type == "bool" and not values:
             return Confirm.ask("  >", default=bool(default), console=console)
@@ -57,7 +58,7 @@ def _ask(question: Question, default: Any, context: Mapping[str, Any], console: 
             validate(question, value, context)
             return value
         except AnswerError as error:
-            console.print(f"  [red]✗ {error.message}[/]")
+            console.print(f"  [red]✗ {literal(error.message)}[/]")
 
 
 def collect_answers(
@@ -111,9 +112,9 @@ def collect_answers(
 
 
 def summary_table(answers: Mapping[str, Any], title: str) -> Table:
-    table = Table(title=title, show_header=True, header_style="bold")
+    table = Table(title=literal(title), show_header=True, header_style="bold")
     table.add_column("question")
     table.add_column("answer")
     for name, value in answers.items():
-        table.add_row(name, _display(value))
+        table.add_row(literal(name), literal(_display(value)))
     return table
