@@ -21,6 +21,8 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Plain help: it reads the same in a terminal, a pipe and a CI log (no `<bool>` columns).
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -81,7 +83,15 @@ def new(
         Path | None,
         typer.Option("--answers-file", metavar="FILE", help="YAML file of answers."),
     ] = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            "-y",
+            help="Do not ask for confirmation; without a terminal, unanswered questions take "
+            "their defaults.",
+        ),
+    ] = False,
     dry_run: Annotated[
         bool,
         typer.Option("--dry-run", help="Print the files that would be written; write nothing."),
@@ -89,6 +99,12 @@ def new(
     force: Annotated[bool, typer.Option("--force", help="Render into a non-empty folder.")] = False,
     no_setup: Annotated[
         bool, typer.Option("--no-setup", help="Render only: no git, environment, DVC or hooks.")
+    ] = False,
+    no_run: Annotated[
+        bool,
+        typer.Option(
+            "--no-run", help="Set up, but do not run the pipeline and commit its baseline."
+        ),
     ] = False,
     template: Annotated[
         str | None,
@@ -105,7 +121,7 @@ def new(
         ),
     ] = False,
 ) -> None:
-    """Create a new project from the template with a wizard."""
+    """Create a new project with a wizard."""
     from generator.new import run_new
 
     _guarded(
@@ -121,8 +137,29 @@ def new(
             console=_console(),
             template=template,
             trust=trust,
+            no_run=no_run,
         )
     )
+
+
+@app.command()
+def setup(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="The rendered project (default: the current folder)."),
+    ] = None,
+    no_run: Annotated[
+        bool,
+        typer.Option("--no-run", help="Do not run the pipeline and commit its baseline."),
+    ] = False,
+) -> None:
+    """Finish an interrupted or failed setup.
+
+    Runs every setup step again; what is already done is skipped.
+    """
+    from generator.setup import run_setup_command
+
+    _guarded(lambda: run_setup_command(path, no_run=no_run, console=_console()))
 
 
 @app.command()
@@ -140,7 +177,10 @@ def adopt(
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Bring a cookiecutter-made project under this template, as a git branch to review."""
+    """Bring a cookiecutter project under this template.
+
+    The result is a git branch to review.
+    """
     from generator.adopt import run_adopt
 
     _guarded(
@@ -174,7 +214,10 @@ def update(
         bool, typer.Option("--check", help="Exit 1 if a newer template version exists.")
     ] = False,
 ) -> None:
-    """Update a project to a newer template version (three-way merge; conflicts inline)."""
+    """Update a project to a newer template version.
+
+    A three-way merge; conflicts are left inline.
+    """
     from generator.update import run_update
 
     _guarded(
@@ -196,7 +239,7 @@ def options(
         bool, typer.Option("--markdown", help="Print the Markdown table used in the README.")
     ] = False,
 ) -> None:
-    """List every template question with its help, choices and default."""
+    """List the template's questions and defaults."""
     from generator.options import options_markdown, options_table
     from generator.questions import load_questions
     from generator.template_source import resolve_source
@@ -228,11 +271,20 @@ def check(
         typer.Option("--ignore", metavar="IDS", help="Skip these check ids (comma-separated)."),
     ] = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="Output: table, json or text.")
-    ] = "table",
+        str,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="auto (a table on a terminal, one line per finding otherwise), table, json "
+            "or text.",
+        ),
+    ] = "auto",
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
 ) -> None:
-    """Check a project against the standards (what the pre-commit hooks run)."""
+    """Check a project against the standards.
+
+    What the pre-commit hook runs.
+    """
     from generator.checks.cli_entry import run
 
     raise typer.Exit(run(path, select or [], ignore or [], output_format, strict))
@@ -244,7 +296,10 @@ def doctor(
         Path, typer.Argument(help="Project folder (default: the current folder).")
     ] = Path("."),
 ) -> None:
-    """Check that the MLflow tracking store and the DVC remotes answer; print the fix if not."""
+    """Check the tracking store and the DVC remotes.
+
+    Prints the fix for what does not answer.
+    """
     from generator.doctor import run_doctor
 
     _guarded(lambda: run_doctor(path, console=_console()))

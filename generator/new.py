@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.panel import Panel
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.prompt import Confirm
 from rich.tree import Tree
 
@@ -26,7 +25,8 @@ from generator.render import (
     render_preview,
     render_project,
 )
-from generator.setup_steps import StepResult, run_steps
+from generator.setup import resume_command, run_setup, tool_command
+from generator.setup_steps import StepResult
 from generator.template_source import CANONICAL_URL, resolve_source
 from generator.terminal import literal
 from generator.versions import source_questions
@@ -49,6 +49,7 @@ def run_new(
     console: Console,
     template: str | None = None,
     trust: bool = False,
+    no_run: bool = False,
 ) -> int:
     if template is not None and not _is_our_template(template):
         return _run_new_from_template(
@@ -75,23 +76,27 @@ def run_new(
     overrides: dict[str, Any] = {}
     if dest is not None:
         dest = dest.expanduser().absolute()
+        _refuse_unfinished(dest, force=force)
         check_destination(dest, force=force)
         if "project_name" not in provided and dest.name:
             overrides["project_name"] = dest.name
     if not (no_setup or dry_run) and shutil.which("git") is None:
         raise DestinationError("git is not installed; install git or pass --no-setup")
 
-    interactive = sys.stdin.isatty() and not defaults
+    terminal = sys.stdin.isatty()
+    interactive = terminal and not defaults
     answers = collect_answers(
         questions,
         provided,
-        use_defaults=defaults,
+        # --yes without a terminal: nothing else could answer, the defaults do.
+        use_defaults=defaults or (yes and not terminal),
         interactive=interactive,
         console=console,
         default_overrides=overrides,
     )
     if dest is None:
         dest = Path.cwd() / answers["distribution_name"]
+        _refuse_unfinished(dest, force=force)
         check_destination(dest, force=force)
 
     console.print()
@@ -116,10 +121,19 @@ def run_new(
         console.print(_next_steps(dest, answers, setup_done=False))
         return 0
 
-    results = _run_setup(dest, answers, console)
+    results = run_setup(dest, answers, console, with_pipeline=not no_run)
     console.print(_next_steps(dest, answers, setup_done=True, results=results))
     failed = [r for r in results if r.status == "failed"]
     return 1 if failed else 0
+
+
+def _refuse_unfinished(dest: Path, *, force: bool) -> None:
+    """A folder that holds a rendered project of ours: say how to finish it, not "not empty"."""
+    if not force and (dest / ".copier-answers.yml").is_file():
+        raise DestinationError(
+            f"{dest} already holds a project made by mlops-scaffold; if its setup did not "
+            f"finish, finish it with: {resume_command(dest)}"
+        )
 
 
 def _is_our_template(source: str) -> bool:
@@ -220,7 +234,7 @@ def _run_new_from_template(
             )
         )
         return 0
-    results = _run_setup(dest, answers, console)
+    results = run_setup(dest, answers, console)
     failed = [r for r in results if r.status == "failed"]
     return 1 if failed else 0
 
@@ -322,37 +336,6 @@ def _undo(dest: Path, *, created: bool) -> None:
             child.unlink(missing_ok=True)
 
 
-def _run_setup(dest: Path, answers: dict[str, Any], console: Console) -> list[StepResult]:
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as progress:
-        tasks: dict[str, Any] = {}
-
-        def start(name: str) -> None:
-            tasks[name] = progress.add_task(name, total=1)
-
-        def end(result: StepResult) -> None:
-            mark = {"ok": "[green]✓[/]", "skipped": "[yellow]![/]", "failed": "[red]✗[/]"}
-            text = f"{mark[result.status]} {result.name}"
-            if result.detail:
-                text += f" [dim]({literal(result.detail)})[/]"
-            progress.update(tasks[result.name], description=text, completed=1)
-
-        results = run_steps(dest, answers, on_start=start, on_end=end)
-    for result in results:
-        if result.fix and result.status != "ok":
-            style = "red" if result.status == "failed" else "yellow"
-            console.print(
-                f"[{style}]{result.name}: {literal(result.detail)}[/] -> {literal(result.fix)}",
-                highlight=False,
-            )
-    return results
-
-
 def _next_steps(
     dest: Path,
     answers: Mapping[str, Any],
@@ -361,15 +344,15 @@ def _next_steps(
     results: list[StepResult] | None = None,
 ) -> Panel:
     run = runner_hint(answers)
+    tool = tool_command()
     lines = [f"cd {literal(dest)}"]
     if not setup_done:
-        # The template ships .dvc/ (with its remote): no `dvc init` needed.
-        lines += ["git init -b main && make setup", f"{run}pre-commit install"]
+        lines += [f"{tool} setup      # git, environment, hooks, first run and commit"]
     lines += [
         f"make repro      # run the pipeline ({run}dvc repro)",
         "make test       # the project's tests",
         "make ui         # MLflow UI on mlflow.db",
-        "mlops-scaffold update   # later: bring in template improvements",
+        f"{tool} update   # later: bring in template improvements",
     ]
     title = "Next steps"
     if results and any(r.status == "failed" for r in results):

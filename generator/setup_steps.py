@@ -1,8 +1,10 @@
-"""Side effects after rendering: git, Git LFS, the environment, DVC, pre-commit, first commit.
+"""Side effects after rendering: git, Git LFS, the environment, DVC, pre-commit, the first
+commit, then the pipeline's first run committed as the baseline.
 
 They live in the tool, not in Copier `_tasks`, because Copier runs tasks three times per update
 and only with `--trust` (DESIGN.md decision 4). A missing optional binary skips its step with a
-warning that says how to finish by hand; the project stays usable.
+warning that says how to finish by hand; the project stays usable. Every step is idempotent, so
+`mlops-scaffold setup` finishes an interrupted or failed setup by running them all again.
 """
 
 from __future__ import annotations
@@ -78,6 +80,8 @@ def git_init(project: Path, answers: Mapping[str, Any]) -> None:
     fix = f"cd {project} && git init -b main"
     if shutil.which("git") is None:
         raise StepFailed("git is not installed", "install git, then: " + fix)
+    if (project / ".git").exists():
+        raise StepSkipped("already a git repository", "")
     try:
         _run(["git", "init", "-q", "-b", "main"], project, fix)
     except StepFailed:  # git < 2.28 has no -b
@@ -259,23 +263,72 @@ def pre_commit_install(project: Path, answers: Mapping[str, Any]) -> None:
     _run([tool, "install"], project, fix)
 
 
-def first_commit(project: Path, answers: Mapping[str, Any]) -> None:
-    fix = f"cd {project} && git add -A && git commit -m 'Initial commit'"
-    if not (project / ".git").exists():
-        raise StepSkipped("not a git repository", fix)
+def _commit(project: Path, answers: Mapping[str, Any], message: str, fix: str) -> bool:
+    """Commit everything not ignored, without hooks; False when there was nothing to commit.
+
+    The rendered tree is what this tool's tests verify against the same hooks; hook
+    environments install on the user's first own commit instead of inside `new`.
+    """
     identity = []
     for key, answer in (("user.name", "author_name"), ("user.email", "author_email")):
         probe = subprocess.run(["git", "config", key], cwd=project, capture_output=True, text=True)
         if not probe.stdout.strip():
             identity += ["-c", f"{key}={answers.get(answer) or 'mlops-scaffold'}"]
     _run(["git", "add", "-A"], project, fix)
-    # The rendered tree is what this tool's tests verify against the same hooks; hook
-    # environments install on the user's first own commit instead of inside `new`.
-    message = f"Initial commit from mlops-scaffold {__version__}"
+    staged = subprocess.run(
+        ["git", "diff", "--cached", "--quiet"], cwd=project, stdin=subprocess.DEVNULL
+    )
+    if staged.returncode == 0 and _has_commit(project):
+        return False
     _run(["git", *identity, "commit", "-q", "--no-verify", "-m", message], project, fix)
+    return True
 
 
-STEPS: list[tuple[str, Callable[[Path, Mapping[str, Any]], None]]] = [
+def _has_commit(project: Path) -> bool:
+    done = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", "HEAD"],
+        cwd=project,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+    )
+    return done.returncode == 0
+
+
+def first_commit(project: Path, answers: Mapping[str, Any]) -> None:
+    fix = f"cd {project} && git add -A && git commit -m 'Initial commit'"
+    if not (project / ".git").exists():
+        raise StepSkipped("not a git repository", fix)
+    if _has_commit(project):
+        raise StepSkipped("already committed", "")
+    _commit(project, answers, f"Initial commit from mlops-scaffold {__version__}", fix)
+
+
+def run_pipeline(project: Path, answers: Mapping[str, Any]) -> None:
+    """The pipeline's first run (`make repro`, as the user would), so that the first
+    experiment has a baseline: `dvc exp show` and `dvc metrics diff` compare with it."""
+    if not (project / "Makefile").is_file() or not (project / "params.yaml").is_file():
+        raise StepSkipped("no pipeline", "")
+    fix = f"cd {project} && make repro"
+    make = shutil.which("make")
+    if make is None:
+        raise StepSkipped("make is not installed", f"install make, then: {fix}")
+    env = {**environments.install_env()}
+    if answers.get("tracker") == "wandb":
+        env.setdefault("WANDB_MODE", os.environ.get("WANDB_MODE", "offline"))
+    _run([make, "--no-print-directory", "repro"], project, fix, env=env)
+
+
+def baseline_commit(project: Path, answers: Mapping[str, Any]) -> None:
+    fix = f"cd {project} && git add -A && git commit -m 'Baseline: the first pipeline run'"
+    if not (project / ".git").exists() or not _has_commit(project):
+        raise StepSkipped("no first commit", fix)
+    if not _commit(project, answers, "Baseline: the first pipeline run", fix):
+        raise StepSkipped("nothing to commit", "")
+
+
+Step = Callable[[Path, Mapping[str, Any]], None]
+
+STEPS: list[tuple[str, Step]] = [
     ("git init", git_init),
     ("git lfs install", git_lfs_install),
     ("environment (uv sync)", install_environment),
@@ -283,7 +336,18 @@ STEPS: list[tuple[str, Callable[[Path, Mapping[str, Any]], None]]] = [
     ("dvc init", dvc_init),
     ("pre-commit install", pre_commit_install),
     ("first commit", first_commit),
+    ("pipeline run (make repro)", run_pipeline),
+    ("baseline commit", baseline_commit),
 ]
+
+
+PIPELINE_STEPS = (run_pipeline, baseline_commit)
+# A step is skipped when one it builds on failed.
+_NEEDS: dict[Step, tuple[Step, ...]] = {
+    git_lfs_install: (git_init,),
+    first_commit: (git_init,),
+    baseline_commit: (git_init, run_pipeline),
+}
 
 
 def run_steps(
@@ -291,18 +355,24 @@ def run_steps(
     answers: Mapping[str, Any],
     on_start: Callable[[str], None] = lambda name: None,
     on_end: Callable[[StepResult], None] = lambda result: None,
+    *,
+    with_pipeline: bool = True,
 ) -> list[StepResult]:
-    """Run every step in order; a failed git init skips the steps that need git."""
+    """Run every step in order; a failed git init skips the steps that need git, and a failed
+    pipeline run is not committed as the baseline."""
     results: list[StepResult] = []
-    git_ok = True
+    failed: dict[Step, str] = {}
     for name, step in STEPS:
         if step is install_environment:
             name = environments.step_label(answers)
         on_start(name)
         started = time.perf_counter()
         try:
-            if not git_ok and step in (git_lfs_install, first_commit):
-                raise StepSkipped("git init failed", "")
+            if not with_pipeline and step in PIPELINE_STEPS:
+                raise StepSkipped("--no-run", "")
+            blocked = [failed[need] for need in _NEEDS.get(step, ()) if need in failed]
+            if blocked:
+                raise StepSkipped(f"{blocked[0]} failed", "")
             step(project, answers)
             result = StepResult(name, "ok", time.perf_counter() - started)
         except StepSkipped as skip:
@@ -313,8 +383,7 @@ def run_steps(
             result = StepResult(
                 name, "failed", time.perf_counter() - started, failure.detail, failure.fix
             )
-            if step is git_init:
-                git_ok = False
+            failed[step] = name
         results.append(result)
         on_end(result)
     return results

@@ -39,7 +39,14 @@ from generator.template_source import (
     copier_environment,
     resolve_source,
 )
-from generator.versions import compare, describe, questions_text, resolve_ref
+from generator.versions import (
+    compare,
+    describe,
+    pep440,
+    questions_text,
+    resolve_commit,
+    resolve_ref,
+)
 from generator.wizard import collect_answers
 from generator.yamlfile import parse as parse_yaml
 
@@ -94,13 +101,35 @@ def _git(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProce
     )
 
 
-def _same_source(src_path: str) -> bool:
-    """`_src_path` names our template (Copier expands `gh:` and adds `.git` the same way)."""
-    url = re.sub(r"^gh:", "https://github.com/", src_path.strip()).removeprefix("git+")
-    return url.removesuffix("/").removesuffix(".git") == CANONICAL_URL.removesuffix(".git")
+_GITHUB_PREFIX = re.compile(
+    r"^(git\+)?((ssh://)?git@github\.com[:/]|(https?|git)://(www\.)?github\.com/|gh:)",
+    re.IGNORECASE,
+)
 
 
-def open_project(path: Path) -> Project:
+def _bare_url(url: str) -> str:
+    """`gh:Org/Repo`, `git@github.com:org/repo.git`, `ssh://...`, `https://...`: one spelling."""
+    url = _GITHUB_PREFIX.sub("github.com/", url.strip())
+    return url.removesuffix("/").removesuffix(".git").lower()
+
+
+def is_our_template(src_path: str, source: TemplateSource) -> bool:
+    """`_src_path` names our template: the canonical URL however spelled (case, SSH, `gh:`),
+    or a local clone or bundle of it (a history with the same first commit)."""
+    if _bare_url(src_path) == _bare_url(CANONICAL_URL):
+        return True
+    local = Path(src_path).expanduser()
+    if local.is_file():
+        done = _git("bundle", "list-heads", str(local), cwd=Path.cwd(), check=False)
+        heads = [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
+        return done.returncode == 0 and any(source.has_commit(head) for head in heads)
+    if not local.is_dir():
+        return False
+    done = _git("rev-list", "--max-parents=0", "--all", cwd=local, check=False)
+    return done.returncode == 0 and bool(set(done.stdout.split()) & source.root_commits())
+
+
+def open_project(path: Path, source: TemplateSource) -> Project:
     """Read the answers file and locate the git work tree; refuse anything not updatable."""
     if not path.is_dir():
         raise Refused(f"{path} is not a folder")
@@ -116,7 +145,7 @@ def open_project(path: Path) -> Project:
         raise Refused(f"{answers_path} is not valid YAML: {str(error).splitlines()[0]}") from None
     if not isinstance(answers, dict) or not answers.get("_commit") or not answers.get("_src_path"):
         raise Refused(f"{answers_path} records no template version (_commit and _src_path)")
-    if not _same_source(str(answers["_src_path"])):
+    if not is_our_template(str(answers["_src_path"]), source):
         raise Refused(
             f"{answers_path} names another template ({answers['_src_path']}); "
             f"mlops-scaffold only updates projects of {CANONICAL_URL}"
@@ -127,11 +156,16 @@ def open_project(path: Path) -> Project:
     return Project(path=path, top=Path(done.stdout.strip()), answers=answers)
 
 
-def refuse_dirty(project: Project) -> None:
-    """Copier merges against the last commit: every change must be committed first."""
-    status = _git(
+def uncommitted(project: Project) -> list[str]:
+    """`git status --porcelain` lines of the project folder (ignored files left out)."""
+    return _git(
         "status", "--porcelain", "--untracked-files=all", "--", ".", cwd=project.path
     ).stdout.splitlines()
+
+
+def refuse_dirty(project: Project) -> None:
+    """Copier merges against the last commit: every change must be committed first."""
+    status = uncommitted(project)
     if status:
         shown = "; ".join(line.strip() for line in status[:20])
         more = f" (and {len(status) - 20} more)" if len(status) > 20 else ""
@@ -198,11 +232,23 @@ def plan_answers(
     }
 
 
-def copier_update(source: TemplateSource, project: Path, ref: str, data: Mapping[str, Any]) -> None:
-    """One `copier.run_update`, with the canonical URL pointed at `source`."""
+def _src_aliases(src_path: str) -> list[str]:
+    """The recorded `_src_path` as Copier will hand it to git (it adds `.git` to https URLs and
+    expands `gh:`), so the redirect to our source also catches another spelling of our URL."""
+    spelled = re.sub(r"^gh:", "https://github.com/", src_path.strip()).removeprefix("git+")
+    if spelled.startswith("https://") and not spelled.endswith(".git"):
+        spelled += ".git"
+    return sorted({src_path, spelled})
+
+
+def copier_update(
+    source: TemplateSource, project: Path, ref: str, data: Mapping[str, Any], src_path: str
+) -> None:
+    """One `copier.run_update`, with the canonical URL (as the project spells it) pointed at
+    `source`."""
     import copier
 
-    with copier_environment(source):
+    with copier_environment(source, aliases=_src_aliases(src_path)):
         try:
             copier.run_update(
                 str(project),
@@ -286,11 +332,20 @@ def dry_run(
     with tempfile.TemporaryDirectory(prefix="mlops-scaffold-dry-run-") as tmp:
         clone = Path(tmp) / "clone"
         _git("clone", "-q", "--shared", str(project.top), str(clone), cwd=Path(tmp))
-        copier_update(source, clone / subdir, ref, data)
+        copier_update(source, clone / subdir, ref, data, str(project.answers["_src_path"]))
         report = collect_report(clone / subdir)
         _git("add", "-A", "--", ".", cwd=clone / subdir)
         diff = _git("diff", "--cached", "HEAD", "--", ".", cwd=clone / subdir).stdout
     return diff, report
+
+
+def project_version(source: TemplateSource, project: Project) -> str:
+    """The project's `_commit` as a version: a bare commit hash (what a template without tags
+    records) is described against the source's release tags, e.g. `v0.1.0-25-g7b4ffd9`."""
+    commit = project.commit
+    if pep440(commit) is None and resolve_commit(source, commit) is not None:
+        return describe(source, commit)
+    return commit
 
 
 def _versions_line(current: str, target: str) -> str:
@@ -308,33 +363,34 @@ def run_update(
     console: Console,
 ) -> int:
     """The command: 0 when clean, 1 when conflicts are left (or `--check` finds a newer version)."""
-    project = open_project((path or Path.cwd()).expanduser().resolve())
     source = resolve_source()
+    project = open_project((path or Path.cwd()).expanduser().resolve(), source)
     ref = resolve_ref(source, to)
     target = describe(source, ref)
-    order = compare(project.commit, target)
+    current = project_version(source, project)
+    order = compare(current, target)
     if check:
         if order is not None and order >= 0:
-            message = f"up to date: template {project.commit} (latest {target})"
+            message = f"up to date: template {current} (latest {target})"
             console.print(message, highlight=False)
             return 0
         console.print(
-            f"template update available: {project.commit} -> {target} "
-            "(run `mlops-scaffold update`)",
+            f"template update available: {current} -> {target} (run `mlops-scaffold update`)",
             highlight=False,
         )
         return 1
     if order == 1:
         raise Refused(
-            f"the project is at template {project.commit}, newer than {target}; downgrades are "
+            f"the project is at template {current}, newer than {target}; downgrades are "
             "not supported (install a newer mlops-scaffold, or pass --to)"
         )
-    refuse_dirty(project)
+    if not dry_run_only:  # a dry run updates a clone of the last commit: nothing here changes
+        refuse_dirty(project)
 
     questions = parse_questions(questions_text(source, ref), f"copier.yml at {target}")
     provided = parse_data_options(data)
     check_known(provided, questions)
-    console.print(_versions_line(project.commit, target))
+    console.print(_versions_line(current, target))
     changes = plan_answers(
         questions, project.recorded, provided, use_defaults=defaults, console=console
     )
@@ -349,11 +405,16 @@ def run_update(
             diff, report = dry_run(source, project, ref, changes)
         _print_diff(diff, console)
         console.print(report_table(report))
-        console.print("[dim]dry run: nothing was written.[/]")
+        note = (
+            " Uncommitted changes are not part of it: it updates the last commit."
+            if uncommitted(project)
+            else ""
+        )
+        console.print(f"[dim]dry run: nothing was written.{note}[/]")
         return 0
 
     with console.status(f"Updating to {target} (three-way merge)..."):
-        copier_update(source, project.path, ref, changes)
+        copier_update(source, project.path, ref, changes, str(project.answers["_src_path"]))
     report = collect_report(project.path)
     console.print(report_table(report))
     if report.conflicts:

@@ -1,14 +1,14 @@
 """Template versions: which ones the source holds, what Copier will record, how they compare.
 
-Everything here is plain git on the local stand-in of the canonical URL (a checkout, a template
-repository or the wheel's bundle), so `update --check` answers without importing Copier.
+Everything here is plain git on the source's release repository (generator/releases.py: the
+history of a checkout, a template repository or the wheel's bundle, tagged where the version
+changed), so `update --check` answers without importing Copier.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
-import tempfile
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
@@ -47,61 +47,62 @@ def pep440(commit: str) -> Version | None:
 
 
 def compare(current: str, target: str) -> int | None:
-    """-1, 0 or 1 as `current` is older than, equal to or newer than `target`; None if unknown."""
+    """-1, 0 or 1 as `current` is older than, equal to or newer than `target`; None if unknown.
+
+    The commit hash is left out: two spellings of one commit (abbreviated to 7 or 8 digits)
+    are the same version, and commits of one history are ordered by their distance to a tag.
+    """
     if current == target:
         return 0
     old, new = pep440(current), pep440(target)
     if old is None or new is None:
         return None
+    old, new = Version(old.public), Version(new.public)
     return (old > new) - (old < new)
 
 
 def release_tags(source: TemplateSource) -> list[str]:
     """Tags of the source that are PEP 440 versions, oldest first."""
-    lines = git("ls-remote", "--tags", "--refs", str(source.location)).splitlines()
-    tags = [line.split("\t", 1)[1].removeprefix("refs/tags/") for line in lines if "\t" in line]
+    tags = git("tag", "--list", cwd=source.location).split()
     versions = [(pep440(tag), tag) for tag in tags]
     return [tag for version, tag in sorted((v, t) for v, t in versions if v is not None)]
 
 
 def resolve_ref(source: TemplateSource, to: str | None) -> str:
-    """The git ref to update to: `--to` (with or without the `v`), else the source's default."""
+    """The git ref to update to: `--to` (a version with or without the `v`, or a commit),
+    else the source's HEAD."""
     if to is None:
         return source.default_ref
     tags = release_tags(source)
     for candidate in (to, f"v{to}"):
         if candidate in tags:
             return candidate
-    if source.location.is_dir():
-        try:
-            git("rev-parse", "--verify", "--quiet", f"{to}^{{commit}}", cwd=source.location)
-            return to
-        except TemplateError:
-            pass
+    resolved = resolve_commit(source, to)
+    if resolved is not None:
+        return resolved
     listed = ", ".join(tags) or "none"
     raise UsageError(f"template version {to!r} not found (available: {listed})")
 
 
+def resolve_commit(source: TemplateSource, ref: str) -> str | None:
+    """The commit `ref` names in the source (a tag, a hash, `v0.1.0-3-gabc1234`), if any."""
+    if not ref or ref.startswith("-"):
+        return None
+    try:
+        commit = git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", cwd=source.location)
+    except TemplateError:
+        return None
+    return commit.strip()
+
+
 def describe(source: TemplateSource, ref: str) -> str:
     """The `_commit` Copier records when it renders `ref` (`git describe --tags --always`)."""
-    if source.location.is_dir():
-        return git("describe", "--tags", "--always", ref, cwd=source.location).strip()
-    if ref in release_tags(source):
-        return ref
-    raise TemplateError(f"version {ref} is not in the bundled template {source.location}")
+    return git("describe", "--tags", "--always", ref, cwd=source.location).strip()
 
 
 def questions_text(source: TemplateSource, ref: str) -> str:
     """copier.yml as of `ref`: the questions Copier will use for the target version."""
-    if source.location.is_dir():
-        return git("show", f"{ref}:copier.yml", cwd=source.location)
-    shipped = source.questions_file
-    if source.kind == "bundle" and ref == source.default_ref and shipped.is_file():
-        return shipped.read_text(encoding="utf-8")
-    with tempfile.TemporaryDirectory(prefix="mlops-scaffold-questions-") as tmp:
-        git("init", "-q", "--bare", tmp)
-        git("fetch", "-q", str(source.location), f"{ref}:refs/tags/{ref}", cwd=Path(tmp))
-        return git("show", f"{ref}:copier.yml", cwd=Path(tmp))
+    return git("show", f"{ref}:copier.yml", cwd=source.location)
 
 
 def source_questions(source: TemplateSource, ref: str | None = None) -> list[Question]:

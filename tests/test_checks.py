@@ -276,7 +276,7 @@ def test_each_check_fails_on_its_violation(
 
     assert main([str(project), "--select", check_id, "--format", "text", *args]) == 1
     out = capsys.readouterr().out
-    expected = f"{path}:{line}: error: [{check_id}]" if line else f"{path}: error: [{check_id}]"
+    expected = f"{path}:{line}: error [{check_id}]" if line else f"{path}: error [{check_id}]"
     assert expected in out, out
 
 
@@ -374,7 +374,7 @@ def test_malformed_input_fails_the_check_with_a_message(
     assert main([str(project), "--select", check_id, "--format", "text"]) == 1
     captured = capsys.readouterr()
     location = f"{relpath}:{line}" if line else relpath
-    assert f"{location}: error: [{check_id}]" in captured.out, captured.out
+    assert f"{location}: error [{check_id}]" in captured.out, captured.out
     assert "Traceback" not in captured.out + captured.err
 
 

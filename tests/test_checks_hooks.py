@@ -111,7 +111,7 @@ def test_try_repo(tmp_path: Path, hook_repo: Path, pre_commit_home: Path, broken
     assert done.returncode == int(broken), done.stdout + done.stderr
     assert "mlops-scaffold standards" in done.stdout
     if broken:
-        assert "data/processed/leak.csv: error: [data-in-git]" in done.stdout, done.stdout
+        assert "data/processed/leak.csv: error [data-in-git]" in done.stdout, done.stdout
 
 
 @pytest.mark.slow

@@ -21,11 +21,11 @@ def run(
     path: Path,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
-    output_format: str = "table",
+    output_format: str = "auto",
     strict: bool = False,
 ) -> int:
     """Check the project at `path`, print the report to stdout, return the exit code."""
-    from .output import FORMATS, write_json, write_table, write_text
+    from .output import FORMATS, resolve_format, write_json, write_table, write_text
     from .runner import run_checks
 
     if output_format not in FORMATS:
@@ -38,7 +38,8 @@ def run(
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    writer = {"table": write_table, "json": write_json, "text": write_text}[output_format]
+    chosen = resolve_format(output_format, sys.stdout)
+    writer = {"table": write_table, "json": write_json, "text": write_text}[chosen]
     writer(report, sys.stdout)
     return report.exit_code
 
@@ -48,7 +49,7 @@ def _split(ids: Sequence[str]) -> list[str]:
     return [part.strip() for item in ids for part in item.split(",") if part.strip()]
 
 
-def build_parser(prog: str, default_format: str = "table") -> argparse.ArgumentParser:
+def build_parser(prog: str, default_format: str = "auto") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog, description="Check a project against the mlops-scaffold standards."
     )
@@ -77,8 +78,8 @@ def build_parser(prog: str, default_format: str = "table") -> argparse.ArgumentP
         "--format",
         dest="output_format",
         default=default_format,
-        choices=("table", "json", "text"),
-        help="output format",
+        choices=("auto", "table", "json", "text"),
+        help="output format (auto: the table on a terminal, one line per finding otherwise)",
     )
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     return parser
@@ -87,7 +88,7 @@ def build_parser(prog: str, default_format: str = "table") -> argparse.ArgumentP
 def main(
     argv: Sequence[str] | None = None,
     prog: str = "mlops-scaffold-check",
-    default_format: str = "table",
+    default_format: str = "auto",
     extra_ignore: Sequence[str] = (),
     only: Sequence[str] = (),
 ) -> int:

@@ -1,6 +1,7 @@
-"""Turning a report into text: a rich table for people, JSON (see report.schema.json) for tools.
+"""Turning a report into text: a rich table for people on a terminal, one plain line per finding
+in a pipe or a CI log (paths never broken across lines), JSON (report.schema.json) for tools.
 
-Imports rich only for the table, so `--format json` and the hooks' JSON path stay light.
+Imports rich only for the table, so the plain and JSON paths stay light.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ from .model import Severity
 from .runner import Report
 
 SCHEMA_VERSION = 1
-FORMATS = ("table", "json", "text")
+FORMATS = ("auto", "table", "json", "text")
+
+
+def resolve_format(output_format: str, stream: TextIO) -> str:
+    """`auto`: the table on a terminal, plain lines anywhere else."""
+    if output_format != "auto":
+        return output_format
+    isatty = getattr(stream, "isatty", None)
+    return "table" if isatty is not None and isatty() else "text"
 
 
 def report_dict(report: Report) -> dict[str, object]:
@@ -44,13 +53,12 @@ def write_json(report: Report, stream: TextIO) -> None:
 
 
 def write_text(report: Report, stream: TextIO) -> None:
-    """One `path:line: check: message` line per finding, like compilers and linters print."""
+    """One `path:line: level [check] message (fix: ...)` line per finding, as linters print."""
     for finding in report.findings:
         location = finding.location() or str(report.root)
-        stream.write(
-            f"{location}: {finding.severity.value}: [{finding.check}] {finding.message}"
-            f" (fix: {finding.fix})\n"
-        )
+        fix = f" (fix: {finding.fix})" if finding.fix else ""
+        message = " ".join(f"{finding.message}{fix}".split())  # one finding, one line
+        stream.write(f"{location}: {finding.severity.value} [{finding.check}] {message}\n")
     errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
     verdict = "failed" if errors else "passed"
     stream.write(
