@@ -69,8 +69,10 @@ def root(
 @app.command()
 def new(
     dest: Annotated[
-        Path | None,
-        typer.Argument(help="Folder to create (default: ./<distribution_name>)."),
+        str | None,
+        typer.Argument(
+            help="Folder to create (default: ./<distribution_name>).", show_default=False
+        ),
     ] = None,
     defaults: Annotated[
         bool, typer.Option("--defaults", help="Take every default; ask nothing.")

@@ -18,6 +18,7 @@ from rich.tree import Tree
 from generator.answers import check_known, load_answers_file, parse_data_options
 from generator.environments import runner_hint
 from generator.errors import Aborted, DestinationError, UsageError
+from generator.paths import destination
 from generator.render import (
     check_destination,
     list_files,
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 
 def run_new(
-    dest: Path | None,
+    dest: str | Path | None,
     *,
     defaults: bool,
     data: list[str],
@@ -51,6 +52,7 @@ def run_new(
     trust: bool = False,
     no_run: bool = False,
 ) -> int:
+    dest = destination(dest)
     if template is not None and not _is_our_template(template):
         return _run_new_from_template(
             template,
@@ -75,7 +77,6 @@ def run_new(
 
     overrides: dict[str, Any] = {}
     if dest is not None:
-        dest = dest.expanduser().absolute()
         _refuse_unfinished(dest, force=force)
         check_destination(dest, force=force)
         if "project_name" not in provided and dest.name:
@@ -95,7 +96,8 @@ def run_new(
         default_overrides=overrides,
     )
     if dest is None:
-        dest = Path.cwd() / answers["distribution_name"]
+        dest = destination(Path.cwd() / answers["distribution_name"])
+        assert dest is not None
         _refuse_unfinished(dest, force=force)
         check_destination(dest, force=force)
 
@@ -148,7 +150,7 @@ def _is_our_template(source: str) -> bool:
 
 def _run_new_from_template(
     source: str,
-    dest: Path | None,
+    dest: str | Path | None,
     *,
     trust: bool,
     defaults: bool,
@@ -175,8 +177,8 @@ def _run_new_from_template(
     if answers_file is not None:
         provided |= load_answers_file(answers_file)
     provided |= parse_data_options(data)
+    dest = destination(dest)
     if dest is not None:
-        dest = dest.expanduser().absolute()
         check_destination(dest, force=force)
     if not (no_setup or dry_run) and shutil.which("git") is None:
         raise DestinationError("git is not installed; install git or pass --no-setup")

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import DestinationError, RenderError
+from generator.paths import check_name_lengths
 from generator.template_source import TemplateSource, copier_environment
 
 
 def check_destination(dest: Path, *, force: bool) -> None:
     """Refuse a destination we must not write to, before asking or rendering anything."""
+    check_name_lengths(dest)
     if dest.is_symlink() and not dest.exists():
         raise DestinationError(f"destination {dest} is a symlink to nothing")
     if dest.exists() and not dest.is_dir():

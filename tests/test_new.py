@@ -142,6 +142,9 @@ BAD_ANSWERS = [
     ("package_name=sklearn", "the project's own dependency"),
     ("distribution_name=mlflow", "the project's own dependencies"),
     ("description=one\x01two", "control characters"),
+    ("package_name=" + "a" * 300, "at most 100 characters"),
+    ("distribution_name=" + "a" * 300, "at most 100 characters"),
+    ("project_name=" + "a" * 300, "at most 200 characters"),
     ("author_name=a\x1bb", "control characters"),
     ("author_email=not-an-email", "not an email address"),
     ("python_version=2.7", "invalid choice"),
@@ -322,3 +325,32 @@ def test_dangling_symlink_destination_is_refused(template_repo: Path, tmp_path: 
     done = run_cli("new", str(dest), "--defaults", "--no-setup")
     assert_one_line_error(done, 1)
     assert "symlink to nothing" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("dest", "code", "message"),
+    [
+        ("", 2, "the destination is empty"),
+        ("a" * 300, 1, "file systems allow 255"),
+    ],
+    ids=["empty", "too-long"],
+)
+def test_destination_that_cannot_be_a_folder_name(
+    template_repo: Path, tmp_path: Path, dest: str, code: int, message: str
+) -> None:
+    done = run_cli("new", dest, "--defaults", "--no-setup", cwd=tmp_path)
+    assert_one_line_error(done, code)
+    assert message in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_markup_in_answers_and_destination_prints_literally(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "[/x]"
+    done = run_cli(
+        "new", str(dest), "--defaults", "--no-setup", "-d", "description=[/x] [bold]b[/bold]"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "[/x] [bold]b[/bold]" in done.stdout
+    assert str(dest) in done.stdout.replace("\n", "")
