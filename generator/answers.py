@@ -16,6 +16,7 @@ import yaml
 
 from generator.errors import AnswerError, UsageError
 from generator.questions import Question
+from generator.textfile import YAML_LIMIT, UnreadableFile, read_text
 from generator.yamlfile import parse as parse_yaml
 
 TRUE_WORDS = {"y", "yes", "true", "t", "on", "1"}
@@ -125,11 +126,11 @@ def parse_data_options(items: Iterable[str]) -> dict[str, str]:
 def load_answers_file(path: Path) -> dict[str, Any]:
     """A YAML mapping of answers; `_`-keys (as in a Copier answers file) are ignored."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"answers file not found: {path}") from None
-    except OSError as error:
-        raise UsageError(f"cannot read answers file {path}: {error.strerror}") from None
+        text = read_text(path, limit=YAML_LIMIT)
+    except UnreadableFile as error:
+        if error.reason == "not found":
+            raise UsageError(f"answers file not found: {path}") from None
+        raise UsageError(f"answers file {path} is {error.reason}") from None
     try:
         data = parse_yaml(text)
     except yaml.YAMLError as error:

@@ -1,4 +1,9 @@
-"""YAML parsing with PyYAML's C loader where it is built: copier.yml is read on every command."""
+"""YAML parsing with PyYAML's C loader where it is built: copier.yml is read on every command.
+
+Aliases let a few hundred bytes stand for billions of values (a "billion laughs" document):
+parsing is cheap because the values are shared, but anything that walks the result is not.
+`parse` refuses a document whose expansion exceeds `MAX_VALUES`, or that contains itself.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,47 @@ from typing import Any
 import yaml
 
 _LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_VALUES = 1_000_000
+
+
+class YamlExpansionError(yaml.YAMLError):
+    """A document that aliases expand beyond any real configuration."""
+
+
+def check_expansion(data: Any, limit: int = MAX_VALUES) -> None:
+    """Count the values `data` expands to (shared values once per reference)."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(value: Any) -> int:
+        if not isinstance(value, (dict, list)):
+            return 1
+        key = id(value)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise YamlExpansionError("the document contains itself (a recursive YAML alias)")
+        active.add(key)
+        children = value.items() if isinstance(value, dict) else ((v, None) for v in value)
+        total = 1
+        for first, second in children:
+            total += size(first) + (size(second) if isinstance(value, dict) else 0)
+            if total > limit:
+                raise YamlExpansionError(
+                    f"the document expands to more than {limit:,} values (YAML aliases)"
+                )
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    try:
+        size(data)
+    except RecursionError:
+        raise YamlExpansionError("the document is nested too deeply") from None
 
 
 def parse(text: str) -> Any:
     """`yaml.safe_load`, about seven times faster (same safe constructors, same errors)."""
-    return yaml.load(text, Loader=_LOADER)
+    data = yaml.load(text, Loader=_LOADER)
+    check_expansion(data)
+    return data

@@ -30,6 +30,9 @@ from generator.checks.registry import all_checks
 from generator.checks.runner import run_checks
 
 Mutation = Callable[[Path], None]
+BOMB = "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(8)
+)
 
 
 def line_of(project: Path, relpath: str, needle: str) -> int:
@@ -359,8 +362,34 @@ def test_template_version_ahead_of_tag_is_not_behind(project: Path) -> None:
         ("notebooks/explore.ipynb", '{\n  "cells": [\n', "notebook-outputs", 3),
         ("params.yaml", b"seed: \xff\xfe\n", "dvc-pipeline", None),
         ("src/demo/train.py", "def broken(:\n", "pipeline-seeding", 1),
+        (
+            "notebooks/explore.ipynb",
+            '{"cells": [{"cell_type": "code", "outputs": 5, "source": ""}]}',
+            "notebook-outputs",
+            None,
+        ),
+        ("params.yaml", "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + BOMB, "dvc-pipeline", None),
+        ("params.yaml", "seed: 1\n" + "#" * (5 * 1024 * 1024) + "\n", "dvc-pipeline", None),
+        ("data/raw.csv.dvc", "outs: 5\n", "dvc-pipeline", 1),
+        ("data/raw.csv.dvc", "outs:\n- path: ../../../etc/passwd\n", "dvc-pipeline", 2),
+        ("data/raw.csv.dvc", "outs:\n- path: raw.csv\n  md5: zz\n", "dvc-pipeline", 2),
+        ("data/raw.csv.dvc", b"\xff\xfe\x00o\x00", "dvc-pipeline", None),
     ],
-    ids=["dvc-yaml", "workflow", "answers", "notebook", "params-not-utf8", "python-syntax"],
+    ids=[
+        "dvc-yaml",
+        "workflow",
+        "answers",
+        "notebook",
+        "params-not-utf8",
+        "python-syntax",
+        "notebook-outputs-not-a-list",
+        "params-alias-bomb",
+        "params-over-4mb",
+        "dvc-file-outs-not-a-list",
+        "dvc-file-path-outside",
+        "dvc-file-bad-md5",
+        "dvc-file-utf16",
+    ],
 )
 def test_malformed_input_fails_the_check_with_a_message(
     project: Path,
@@ -371,11 +400,30 @@ def test_malformed_input_fails_the_check_with_a_message(
     line: int | None,
 ) -> None:
     write(project, {relpath: content})
+    if relpath.endswith(".dvc"):
+        commit_all(project)
     assert main([str(project), "--select", check_id, "--format", "text"]) == 1
     captured = capsys.readouterr()
     location = f"{relpath}:{line}" if line else relpath
     assert f"{location}: error [{check_id}]" in captured.out, captured.out
     assert "Traceback" not in captured.out + captured.err
+
+
+def test_params_symlinked_to_a_device_is_a_finding(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "params.yaml").unlink()
+    (project / "params.yaml").symlink_to("/dev/zero")
+    assert main([str(project), "--select", "dvc-pipeline", "--format", "text"]) == 1
+    out = capsys.readouterr().out
+    assert "params.yaml: error [dvc-pipeline] not a regular file" in out, out
+
+
+def test_pyproject_whose_tool_is_not_a_table_keeps_the_defaults(project: Path) -> None:
+    text = (project / "pyproject.toml").read_text()
+    (project / "pyproject.toml").write_text('tool = "x"\n' + text.replace("[tool.", "[tools."))
+    report = run_checks(project)
+    assert report.results  # ran every check with the default configuration
 
 
 def test_missing_dvc_yaml_fails_only_the_pipeline_check(project: Path) -> None:

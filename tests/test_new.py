@@ -195,6 +195,40 @@ def test_answers_file_that_is_not_yaml(template_repo: Path, tmp_path: Path) -> N
     assert not (tmp_path / "p").exists()
 
 
+ANSWERS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(8)
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("project_name: Caf\xe9\n".encode("latin-1"), "not UTF-8 text (byte 0xe9"),
+        ("project_name: x\n".encode("utf-16"), "not UTF-8 text"),
+        (bytes(range(256)), "not UTF-8 text"),
+        (ANSWERS_BOMB.encode(), "expands to more than"),
+        (b"project_name: &a [*a]\n", "contains itself"),
+        (b'description: "a\\0b"\n', "control characters"),
+    ],
+    ids=["latin-1", "utf-16", "binary", "alias-bomb", "recursive", "nul"],
+)
+def test_answers_file_that_cannot_be_used(
+    template_repo: Path, tmp_path: Path, content: bytes, message: str
+) -> None:
+    bad = tmp_path / "answers.yml"
+    bad.write_bytes(content)
+    done = run_cli("new", str(tmp_path / "p"), "--answers-file", str(bad), "--defaults")
+    assert_one_line_error(done)
+    assert message in done.stderr
+    assert not (tmp_path / "p").exists()
+
+
+def test_answers_file_that_is_a_device(template_repo: Path, tmp_path: Path) -> None:
+    done = run_cli("new", str(tmp_path / "p"), "--answers-file", "/dev/zero", "--defaults")
+    assert_one_line_error(done, 2)
+    assert "not a regular file" in done.stderr
+
+
 def test_non_empty_destination_is_refused_and_unchanged(
     template_repo: Path, tmp_path: Path
 ) -> None:

@@ -10,6 +10,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.textfile import YAML_LIMIT, UnreadableFile, read_text
+
 from .model import UsageError
 
 if sys.version_info >= (3, 11):
@@ -47,13 +49,16 @@ def load_config(root: Path) -> Config:
     standard silently.
     """
     pyproject = root / "pyproject.toml"
-    if not pyproject.is_file():
+    if not pyproject.exists():
         return Config()
     try:
-        document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        document = tomllib.loads(read_text(pyproject, limit=YAML_LIMIT))
+    except UnreadableFile as exc:
+        raise UsageError(f"pyproject.toml can't be read: {exc.reason}") from None
+    except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"pyproject.toml can't be read: {exc}") from None
-    table = document.get("tool", {}).get("mlops-scaffold")
+    tools = document.get("tool")
+    table = tools.get("mlops-scaffold") if isinstance(tools, dict) else None
     if table is None:
         return Config()
     if not isinstance(table, dict):

@@ -10,6 +10,7 @@ import json
 import posixpath
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -242,7 +243,7 @@ def load_params_file(project: Project, relpath: str) -> Any:
     Python params files are not evaluated: `...` (Ellipsis) stands for "unknown contents".
     """
     path = project.root / relpath
-    if not path.is_file():
+    if not path.exists():
         return None
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
@@ -335,3 +336,37 @@ def dvc_tracked(project: Project, pipeline: Pipeline | None) -> list[str]:
 def is_within(path: str, roots: list[str]) -> bool:
     """True when `path` is one of `roots` or inside one of them."""
     return any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots)
+
+
+_DVC_MD5 = re.compile(r"^[0-9a-f]{32}(\.dir)?$")
+
+
+def dvc_file_problems(project: Project) -> Iterator[Problem]:
+    """Committed `*.dvc` files DVC could not use: not YAML, no outputs, paths leaving the
+    repository, hashes that are not md5 digests."""
+    for entry in project.git_files():
+        if not entry.path.endswith(".dvc") or not project.exists(entry.path):
+            continue
+        path = entry.path
+        try:
+            doc = project.yaml(path)
+        except CheckInputError as exc:
+            yield Problem(exc.message, path, exc.line)
+            continue
+        data = doc.data if doc is not None else None
+        outs = data.get("outs") if isinstance(data, dict) else None
+        if not isinstance(outs, list) or not outs:
+            yield Problem("not a DVC file: no `outs` list of tracked outputs", path, 1)
+            continue
+        folder = posixpath.dirname(path)
+        for index, out in enumerate(outs):
+            line = doc.line("outs", index) if doc is not None else None
+            if not isinstance(out, dict) or not isinstance(out.get("path"), str):
+                yield Problem(f"output {index + 1} has no `path`", path, line)
+                continue
+            target = posixpath.normpath(posixpath.join(folder, out["path"]))
+            if posixpath.isabs(out["path"]) or target == ".." or target.startswith("../"):
+                yield Problem(f"output {out['path']} is outside the repository", path, line)
+            digest = out.get("md5")
+            if digest is not None and not (isinstance(digest, str) and _DVC_MD5.match(digest)):
+                yield Problem(f"output {out['path']} has an invalid md5 {digest!r}", path, line)

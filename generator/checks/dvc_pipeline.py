@@ -6,6 +6,7 @@ colleague's machine; these errors are cheap to catch at commit time.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +17,7 @@ from .dvc_files import (
     PIPELINE,
     Pipeline,
     Stage,
+    dvc_file_problems,
     dvc_tracked,
     is_url,
     is_within,
@@ -41,6 +43,8 @@ def _without_dvc(project: Project) -> bool:
     "fix dvc.yaml (see `dvc stage list`), add the missing key to params.yaml or the missing file",
 )
 def check_dvc_pipeline(project: Project) -> Iterator[Problem]:
+    with contextlib.suppress(CheckInputError):  # outside git: no committed .dvc files
+        yield from dvc_file_problems(project)
     pipeline = load_pipeline(project)
     if pipeline is None and not _without_dvc(project):
         yield Problem(

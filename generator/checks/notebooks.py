@@ -44,6 +44,8 @@ def _check_notebook(project: Project, path: str) -> Iterator[Problem]:
             continue
         outputs = cell.get("outputs") or []
         count = cell.get("execution_count")
+        if not isinstance(outputs, list):
+            raise CheckInputError(f"cell {index + 1}: `outputs` is not a list", path)
         if not outputs and count is None:
             continue
         found = []

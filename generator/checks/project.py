@@ -10,6 +10,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.textfile import TEXT_LIMIT, YAML_LIMIT, UnreadableFile, read_text
+
 from .config import Config
 from .model import CheckInputError, Severity
 from .yaml_lines import YamlDoc, parse_yaml
@@ -90,22 +92,21 @@ class Project:
     def exists(self, relpath: str) -> bool:
         return (self.root / relpath).exists()
 
-    def read_text(self, relpath: str) -> str:
-        """A UTF-8 file's text; unreadable or undecodable files fail the check that asked."""
+    def read_text(self, relpath: str, *, limit: int = TEXT_LIMIT) -> str:
+        """A UTF-8 file's text; unreadable, oversized or undecodable files fail the check."""
         try:
-            return (self.root / relpath).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise CheckInputError(f"{relpath} not found", path=relpath) from None
-        except UnicodeDecodeError as exc:
-            raise CheckInputError(f"not UTF-8 text ({exc.reason})", path=relpath) from None
-        except OSError as exc:
-            raise CheckInputError(f"can't be read: {exc.strerror}", path=relpath) from None
+            return read_text(self.root / relpath, limit=limit)
+        except UnreadableFile as exc:
+            message = f"{relpath} not found" if exc.reason == "not found" else exc.reason
+            raise CheckInputError(message, path=relpath) from None
 
     def yaml(self, relpath: str) -> YamlDoc | None:
         """Parsed YAML with line numbers, or None when the file doesn't exist."""
         if relpath not in self._yaml:
             path = self.root / relpath
             self._yaml[relpath] = (
-                parse_yaml(self.read_text(relpath), relpath) if path.is_file() else None
+                parse_yaml(self.read_text(relpath, limit=YAML_LIMIT), relpath)
+                if path.exists()
+                else None
             )
         return self._yaml[relpath]

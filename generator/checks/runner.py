@@ -63,6 +63,12 @@ def run_check(check: Check, project: Project, strict: bool) -> CheckResult:
             result.findings.append(_finding(check, problem, strict))
     except CheckInputError as exc:
         result.findings.append(_finding(check, exc, strict))
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError, RecursionError) as exc:
+        # A file shaped unlike anything the check knows (a number where a list belongs...):
+        # a finding of that check, never a traceback that hides every other check's result.
+        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        problem = CheckInputError(f"a file this check reads is malformed ({detail})")
+        result.findings.append(_finding(check, problem, strict))
     return result
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from generator.yamlfile import check_expansion
+
 from .model import CheckInputError
 
 try:
@@ -54,6 +56,7 @@ def parse_yaml(text: str, path: str) -> YamlDoc:
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+        check_expansion(data)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
