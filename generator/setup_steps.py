@@ -9,6 +9,7 @@ warning that says how to finish by hand; the project stays usable. Every step is
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -202,13 +203,14 @@ def warm_bytecode(project: Path, answers: Mapping[str, Any]) -> None:
     """
     if not os.environ.get("PYTHONDONTWRITEBYTECODE"):
         return
-    if environments.manager(answers) == "conda":
-        bin_dir = environments.conda_env_bin(answers)
-    else:
-        bin_dir = project / ".venv" / "bin"
-    python = bin_dir / "python" if bin_dir else None
-    if python is None or not python.exists():
+    python = _project_python(project, answers)
+    if python is None:
         raise StepSkipped("no project environment", "")
+    # Done once per locked environment: `mlops-scaffold setup` runs every step again.
+    marker = python.parent.parent / ".mlops-scaffold-bytecode"
+    stamp = _lock_stamp(project)
+    if marker.is_file() and marker.read_text(encoding="utf-8") == stamp:
+        raise StepSkipped("already compiled", "")
     package = "*" + str(answers.get("package_name", ""))
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     workers = [
@@ -230,6 +232,27 @@ def warm_bytecode(project: Path, answers: Mapping[str, Any]) -> None:
             if worker.poll() is None:
                 worker.kill()
                 worker.wait()
+    marker.write_text(stamp, encoding="utf-8")
+
+
+def _project_python(project: Path, answers: Mapping[str, Any]) -> Path | None:
+    """The Python of the project's environment, once the environment step made it."""
+    if environments.manager(answers) == "conda":
+        bin_dir = environments.conda_env_bin(answers)
+    else:
+        bin_dir = project / ".venv" / "bin"
+    python = bin_dir / "python" if bin_dir else None
+    return python if python is not None and python.exists() else None
+
+
+def _lock_stamp(project: Path) -> str:
+    """The lock files' contents, hashed: a new lock is a new environment to compile."""
+    digest = hashlib.sha256()
+    for name in ("uv.lock", "requirements.txt", "poetry.lock", "environment.yml"):
+        path = project / name
+        if path.is_file():
+            digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def dvc_init(project: Path, answers: Mapping[str, Any]) -> None:
@@ -309,6 +332,8 @@ def run_pipeline(project: Path, answers: Mapping[str, Any]) -> None:
     if not (project / "Makefile").is_file() or not (project / "params.yaml").is_file():
         raise StepSkipped("no pipeline", "")
     fix = f"cd {project} && make repro"
+    if _project_python(project, answers) is None:
+        raise StepSkipped("no project environment", f"make setup, then: {fix}")
     make = shutil.which("make")
     if make is None:
         raise StepSkipped("make is not installed", f"install make, then: {fix}")

@@ -372,11 +372,12 @@ def run_update(
     if check:
         if order is not None and order >= 0:
             message = f"up to date: template {current} (latest {target})"
-            console.print(message, highlight=False)
+            console.print(message, highlight=False, soft_wrap=True)
             return 0
         console.print(
             f"template update available: {current} -> {target} (run `mlops-scaffold update`)",
             highlight=False,
+            soft_wrap=True,
         )
         return 1
     if order == 1:

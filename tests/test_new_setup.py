@@ -66,12 +66,16 @@ def test_full_new_initialises_everything_and_compiles_the_pipeline(
         "dvc init",
         "pre-commit install",
         "first commit",
+        "pipeline run (make repro)",
+        "baseline commit",
     ):
         assert f"✓ {step}" in done.stdout, (step, done.stdout)
     assert "Next steps" in done.stdout
 
     assert git("branch", "--show-current", cwd=project).strip() == "main"
-    assert git("rev-list", "--count", "HEAD", cwd=project).strip() == "1"
+    # The rendered template, then the pipeline's first run: the baseline of every experiment.
+    assert git("rev-list", "--count", "HEAD", cwd=project).strip() == "2"
+    assert "dvc.lock" in git("show", "--name-only", "--format=", "HEAD", cwd=project).split()
     assert git("status", "--porcelain", cwd=project) == ""
     tracked = git("ls-files", cwd=project).splitlines()
     assert "uv.lock" in tracked
