@@ -39,6 +39,7 @@ from generator.errors import Aborted, NotAdoptableError, ScaffoldError
 from generator.interop.project_facts import CRUFT_FILE, Fact, package_folder, read_facts
 from generator.questions import Question
 from generator.template_source import TemplateSource, resolve_source
+from generator.terminal import literal
 from generator.versions import source_questions
 from generator.wizard import collect_answers
 
@@ -144,7 +145,7 @@ def _answers_table(answers: Mapping[str, Any], origins: Mapping[str, str]) -> Ta
     table.add_column("from", style="dim")
     for name, value in answers.items():
         shown = ("yes" if value else "no") if isinstance(value, bool) else str(value)
-        table.add_row(name, shown, origins.get(name, "asked / default"))
+        table.add_row(literal(name), literal(shown), literal(origins.get(name, "asked / default")))
     return table
 
 
@@ -287,13 +288,14 @@ def run_adopt(
     identity = _identity(project, answers)
     _git("switch", "-q", "-c", BRANCH, cwd=project)
     for line in prepare(project, str(answers["package_name"]), identity):
-        console.print(f"[green]✓[/] {line}")
+        console.print(f"[green]✓[/] {literal(line)}")
     conflicts = merge_template(project, commit, version, identity)
     console.print(_report(project, original, version, conflicts))
     return 1 if conflicts else 0
 
 
 def _report(project: Path, original: str, version: str, conflicts: list[str]) -> Panel:
+    original = literal(original)
     if not conflicts:
         lines = [
             f"[green]✓[/] adopted the template {version} on branch [bold]{BRANCH}[/] "
@@ -306,7 +308,7 @@ def _report(project: Path, original: str, version: str, conflicts: list[str]) ->
         lines = [
             f"[yellow]![/] merging the template {version} on branch [bold]{BRANCH}[/]: "
             f"{len(conflicts)} file(s) exist in both with different content:",
-            *(f"    {name}" for name in conflicts),
+            *(f"    {literal(name)}" for name in conflicts),
             "They are marked inline X and unmerged in `git status`.",
             "For each: edit it, or `git checkout --ours FILE` (keep yours) / "
             "`git checkout --theirs FILE` (take the template's); then `git add FILE`.",
@@ -318,4 +320,4 @@ def _report(project: Path, original: str, version: str, conflicts: list[str]) ->
         "then:    uv sync && uv run dvc repro",
         "later:   mlops-scaffold update   # template improvements, three-way merged",
     ]
-    return Panel("\n".join(lines), title=f"Adopting {project.name}", expand=False)
+    return Panel("\n".join(lines), title=f"Adopting {literal(project.name)}", expand=False)

@@ -39,6 +39,8 @@ from generator.template_source import (
     copier_environment,
     resolve_source,
 )
+from generator.terminal import literal
+from generator.textfile import YAML_LIMIT, UnreadableFile, read_text
 from generator.versions import (
     compare,
     describe,
@@ -140,7 +142,9 @@ def open_project(path: Path, source: TemplateSource) -> Project:
             "so there is nothing to update from"
         )
     try:
-        answers = parse_yaml(answers_path.read_text(encoding="utf-8")) or {}
+        answers = parse_yaml(read_text(answers_path, limit=YAML_LIMIT)) or {}
+    except UnreadableFile as error:
+        raise Refused(f"{answers_path} is {error.reason}") from None
     except yaml.YAMLError as error:
         raise Refused(f"{answers_path} is not valid YAML: {str(error).splitlines()[0]}") from None
     if not isinstance(answers, dict) or not answers.get("_commit") or not answers.get("_src_path"):
@@ -313,7 +317,7 @@ def report_table(report: Report) -> Table:
         ("[yellow]removed[/]", report.removed),
     ]
     for label, files in rows:
-        table.add_row(label, "\n".join(files) if files else "[dim]none[/]")
+        table.add_row(label, literal("\n".join(files)) if files else "[dim]none[/]")
     return table
 
 
@@ -399,7 +403,8 @@ def run_update(
         console.print("[green]✓[/] already up to date; nothing to do")
         return 0
     for name, value in changes.items():
-        console.print(f"  answer [bold]{name}[/]: {project.recorded.get(name, '(new)')} -> {value}")
+        old = literal(project.recorded.get(name, "(new)"))
+        console.print(f"  answer [bold]{literal(name)}[/]: {old} -> {literal(value)}")
 
     if dry_run_only:
         with console.status("Updating a temporary clone (dry run)..."):
