@@ -122,6 +122,14 @@ def new(
             "--trust", help="Allow --template's hooks, tasks, migrations and Jinja extensions."
         ),
     ] = False,
+    vcs_ref: Annotated[
+        str | None,
+        typer.Option(
+            "--vcs-ref",
+            metavar="REF",
+            help="Git tag, branch or commit of a Copier --template (default: its newest tag).",
+        ),
+    ] = None,
 ) -> None:
     """Create a new project with a wizard."""
     from generator.new import run_new
@@ -140,6 +148,7 @@ def new(
             template=template,
             trust=trust,
             no_run=no_run,
+            vcs_ref=vcs_ref,
         )
     )
 

@@ -51,6 +51,7 @@ def run_new(
     template: str | None = None,
     trust: bool = False,
     no_run: bool = False,
+    vcs_ref: str | None = None,
 ) -> int:
     dest = destination(dest)
     if template is not None and not _is_our_template(template):
@@ -58,6 +59,7 @@ def run_new(
             template,
             dest,
             trust=trust,
+            vcs_ref=vcs_ref,
             defaults=defaults,
             data=data,
             answers_file=answers_file,
@@ -67,6 +69,8 @@ def run_new(
             no_setup=no_setup,
             console=console,
         )
+    if vcs_ref is not None:
+        raise UsageError("--vcs-ref chooses a version of a --template; ours follows the tool")
     source = resolve_source()
     questions = source_questions(source)
     provided: dict[str, Any] = {}
@@ -153,6 +157,7 @@ def _run_new_from_template(
     dest: str | Path | None,
     *,
     trust: bool,
+    vcs_ref: str | None = None,
     defaults: bool,
     data: list[str],
     answers_file: Path | None,
@@ -185,7 +190,9 @@ def _run_new_from_template(
     interactive = sys.stdin.isatty() and not defaults
 
     with contextlib.ExitStack() as stack:
-        template = stack.enter_context(open_template(source))
+        template = stack.enter_context(open_template(source, vcs_ref))
+        if template.note:
+            console.print(f"[yellow]![/] {literal(template.note)}")
         if template.kind == "copier" and dest is None:
             raise UsageError("a Copier template needs a destination: new DEST --template SOURCE")
         if template.kind == "cookiecutter" and trust and not dry_run:

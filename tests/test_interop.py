@@ -275,7 +275,46 @@ def test_copier_template_without_unsafe_features_needs_no_trust(
     config.write_text(COPIER_YML.split("_tasks:")[0])
     git("commit", "-q", "-am", "no tasks", cwd=copier_template)
     dest = workdir / "thing"
-    done = run_cli("new", str(dest), "--template", str(copier_template), "--defaults", "--no-setup")
+    args = ["new", str(dest), "--template", str(copier_template), "--defaults", "--no-setup"]
+    # As Copier does, the newest tag renders by default: v1.0.0 still has its task.
+    refused = run_cli(*args)
+    assert_one_line_error(refused, 2)
+    assert "tasks" in refused.stderr
+    done = run_cli(*args, "--vcs-ref", "HEAD")
     assert done.returncode == 0, done.stderr
     assert (dest / "README.md").read_text() == "thing vanilla thing\n"  # DEST names the project
     assert not (dest / "TASK_RAN").exists()
+    head = git("rev-parse", "--short", "HEAD", cwd=copier_template).strip()
+    assert yaml.safe_load((dest / ".copier-answers.yml").read_text())["_commit"].endswith(head)
+
+
+def test_newest_tag_renders_and_a_dirty_template_records_a_real_commit(
+    copier_template: Path, workdir: Path
+) -> None:
+    readme = copier_template / "README.md.jinja"
+    readme.write_text("v2 {{ project_name }}\n")
+    git("commit", "-q", "-am", "v2", cwd=copier_template)
+    git("tag", "v2.0.0", cwd=copier_template)
+    git("tag", "v3.0.0rc1", cwd=copier_template)  # a pre-release: not picked by default
+    readme.write_text("uncommitted {{ project_name }}\n")  # the template author's work
+    args = ["new", "--template", str(copier_template), "--defaults", "--no-setup", "--trust"]
+    done = run_cli("new", str(workdir / "a"), *args[1:], cwd=workdir)
+    assert done.returncode == 0, done.stderr
+    assert (workdir / "a" / "README.md").read_text() == "v2 a\n"
+    assert yaml.safe_load((workdir / "a" / ".copier-answers.yml").read_text())["_commit"] == (
+        "v2.0.0"
+    )
+    done = run_cli("new", str(workdir / "b"), *args[1:], "--vcs-ref", "v1.0.0", cwd=workdir)
+    assert done.returncode == 0, done.stderr
+    assert (workdir / "b" / "README.md").read_text() == "b vanilla b\n"
+    assert yaml.safe_load((workdir / "b" / ".copier-answers.yml").read_text())["_commit"] == (
+        "v1.0.0"
+    )
+    # No tags at all and uncommitted changes: the last commit renders, and is recorded.
+    git("tag", "-d", "v1.0.0", "v2.0.0", "v3.0.0rc1", cwd=copier_template)
+    done = run_cli("new", str(workdir / "c"), *args[1:], cwd=workdir)
+    assert done.returncode == 0, done.stderr
+    assert "uncommitted changes" in done.stdout
+    assert (workdir / "c" / "README.md").read_text() == "v2 c\n"
+    recorded = yaml.safe_load((workdir / "c" / ".copier-answers.yml").read_text())["_commit"]
+    assert git("cat-file", "-t", recorded, cwd=copier_template).strip() == "commit"

@@ -31,6 +31,8 @@ class LocalTemplate:
     kind: str  # "copier" or "cookiecutter"
     config_file: Path
     copier_src: str  # for Copier: the git address (so `_commit` is recorded) or the folder
+    copier_ref: str | None = None  # the tag or commit Copier renders (None: not a git template)
+    note: str = ""  # something the user should know about what is rendered
 
 
 def _is_zip(source: str) -> bool:
@@ -107,13 +109,79 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
 
+def _git(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=120
+    )
+
+
+def newest_tag(tags: list[str]) -> str | None:
+    """The newest PEP 440 version among `tags`, pre-releases left out (Copier's default)."""
+    from packaging.version import InvalidVersion, Version
+
+    versions = []
+    for tag in tags:
+        try:
+            parsed = Version(tag)
+        except InvalidVersion:
+            continue
+        if not parsed.is_prerelease:
+            versions.append((parsed, tag))
+    return max(versions)[1] if versions else None
+
+
+def _pinned(root: Path, vcs_ref: str | None, workdir: Path) -> tuple[Path, str, str] | None:
+    """For a git template: a clean checkout of the ref Copier will render, and that ref.
+
+    The ref is `--vcs-ref`, else the newest version tag (as Copier picks it), else HEAD's
+    commit: uncommitted changes in a local template are never rendered, so the recorded
+    `_commit` always names a commit that exists.
+    """
+    top = _git("rev-parse", "--show-toplevel", cwd=root)
+    if top.returncode != 0 or Path(top.stdout.strip()).resolve() != root.resolve():
+        if vcs_ref is not None:
+            raise TemplateError(f"--vcs-ref {vcs_ref}: the template is not a git repository")
+        return None
+    if vcs_ref is None:
+        tags = _git("tag", "--list", cwd=root).stdout.split()
+        vcs_ref = newest_tag(tags)
+    wanted = vcs_ref or "HEAD"
+    commit = _git("rev-parse", "--verify", "--quiet", f"{wanted}^{{commit}}", cwd=root)
+    if commit.returncode != 0:
+        raise TemplateError(f"the template has no tag, branch or commit named {wanted}")
+    sha = commit.stdout.strip()
+    note = ""
+    if vcs_ref is None and _git("status", "--porcelain", cwd=root).stdout.strip():
+        note = f"the template has uncommitted changes; rendering its last commit {sha[:12]}"
+    checkout = workdir / "at-ref"
+    cloned = _git("clone", "--quiet", "--no-checkout", str(root), str(checkout), cwd=workdir)
+    switched = _git("-c", "advice.detachedHead=false", "checkout", "--quiet", sha, cwd=checkout)
+    if cloned.returncode != 0 or switched.returncode != 0:
+        error = (cloned.stderr or switched.stderr).strip().splitlines()
+        raise TemplateError(f"cannot check out {wanted}: {error[-1] if error else 'git failed'}")
+    return checkout, vcs_ref or sha, note
+
+
 @contextmanager
-def open_template(source: str) -> Iterator[LocalTemplate]:
-    """The template at SOURCE on disk; fetched copies are deleted on exit."""
+def open_template(source: str, vcs_ref: str | None = None) -> Iterator[LocalTemplate]:
+    """The template at SOURCE on disk; fetched copies are deleted on exit.
+
+    A Copier template in git is read at the ref Copier renders (see `_pinned`), so the
+    questions asked and the unsafe features checked are those of the files rendered.
+    """
     workdir = Path(tempfile.mkdtemp(prefix="mlops-scaffold-template-"))
     try:
         root, copier_src = _fetch(source, workdir)
         kind, config_file = kind_of(root)
-        yield LocalTemplate(source, root, kind, config_file, copier_src)
+        ref, note = None, ""
+        if kind == "copier":
+            pinned = _pinned(root, vcs_ref, workdir)
+            if pinned is not None:
+                checkout, ref, note = pinned
+                kind, config_file = kind_of(checkout)
+                root = checkout
+        elif vcs_ref is not None:
+            raise TemplateError("--vcs-ref applies to Copier templates only")
+        yield LocalTemplate(source, root, kind, config_file, copier_src, ref, note)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -30,9 +30,7 @@ def render_copier(
     """Run Copier into the empty folder `staging`; `unsafe` only when the user trusts it.
 
     `run_tasks=False` (a dry run) renders the files and runs none of the template's tasks.
-
-    `vcs_ref="HEAD"`: Copier's default (the newest tag) could render other files than the
-    copier.yml we read questions and unsafe features from; HEAD is what we read.
+    A git template renders at `template.copier_ref`, the ref its questions were read at.
     """
     from copier.errors import UnsafeTemplateError
 
@@ -44,7 +42,7 @@ def render_copier(
             staging,
             answers,
             unsafe=trust,
-            ref="HEAD",
+            ref=template.copier_ref or "HEAD",
             skip_tasks=not run_tasks,
         )
     except (KeyboardInterrupt, SystemExit):
