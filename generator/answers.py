@@ -7,7 +7,9 @@ answer and ask again; Copier re-validates everything it receives through `data=`
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,22 +25,41 @@ TRUE_WORDS = {"y", "yes", "true", "t", "on", "1"}
 FALSE_WORDS = {"n", "no", "false", "f", "off", "0"}
 
 
+HOST_FILTERS = ("expandvars", "fileglob")  # read this machine's environment and files
+_TEMPLATE_ENV: ContextVar[Any] = ContextVar("template_env", default=None)
+
+
 @lru_cache(maxsize=1)
 def _jinja_env():
     from jinja2.sandbox import SandboxedEnvironment
 
     # Copier loads Ansible's core filters (regex_search, regex_replace, ...) by default.
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
         keep_trailing_newline=True,
     )
+    for name in HOST_FILTERS:
+        env.filters.pop(name, None)
+    return env
+
+
+@contextmanager
+def template_environment(env: Any) -> Iterator[None]:
+    """Render defaults, conditions and validators with a template's own environment (its
+    `_envops`, and its `_jinja_extensions` once trusted) instead of the plain sandbox."""
+    token = _TEMPLATE_ENV.set(env)
+    try:
+        yield
+    finally:
+        _TEMPLATE_ENV.reset(token)
 
 
 def render_text(template: str, context: Mapping[str, Any]) -> str:
     from jinja2 import TemplateError as JinjaError
 
+    env = _TEMPLATE_ENV.get() or _jinja_env()
     try:
-        return _jinja_env().from_string(template).render(**context)
+        return env.from_string(template).render(**context)
     except JinjaError as error:
         raise AnswerError(f"cannot evaluate template expression {template!r}: {error}") from None
 
@@ -59,7 +80,26 @@ def is_asked(question: Question, context: Mapping[str, Any]) -> bool:
 
 
 def cast(question: Question, raw: Any) -> Any:
-    """Convert a typed-in or file value to the question's type; raises AnswerError."""
+    """Convert a typed-in or file value to the question's type; raises AnswerError.
+
+    A multiselect answer is a list: given as a list, a YAML list (`[a, b]`) or `a,b`."""
+    if not question.multiselect:
+        return _cast_one(question, raw)
+    items = raw
+    if isinstance(raw, str):
+        text = raw.strip()
+        try:
+            items = parse_yaml(text) if text.startswith("[") else None
+        except yaml.YAMLError:
+            items = None
+        if not isinstance(items, list):
+            items = [part.strip() for part in text.split(",") if part.strip()]
+    if not isinstance(items, list):
+        raise AnswerError(f"invalid value {raw!r} for '{question.name}': expected a list")
+    return [_cast_one(question, item) for item in items]
+
+
+def _cast_one(question: Question, raw: Any) -> Any:
     kind = question.type
     try:
         if kind == "bool":
@@ -98,7 +138,15 @@ def choice_values(question: Question, context: Mapping[str, Any]) -> list[Any]:
 
 def validate(question: Question, value: Any, context: Mapping[str, Any]) -> None:
     """Raise AnswerError with the template's own message when `value` is not acceptable."""
-    if question.choices:
+    if question.choices and question.multiselect:
+        allowed = choice_values(question, context)
+        wrong = [item for item in value if item not in allowed]
+        if wrong:
+            listed = ", ".join(str(v) for v in allowed)
+            raise AnswerError(
+                f"invalid choice {wrong[0]!r} for '{question.name}'; choose among: {listed}"
+            )
+    elif question.choices:
         allowed = choice_values(question, context)
         if value not in allowed:
             listed = ", ".join(str(v) for v in allowed)

@@ -35,6 +35,7 @@ class Question:
     when: Any = True
     validator: str = ""
     secret: bool = False
+    multiselect: bool = False  # Copier's `multiselect: true`: a list of the choices
 
     @property
     def computed(self) -> bool:
@@ -72,6 +73,7 @@ def _parse_question(name: str, spec: Any) -> Question:
         when=spec.get("when", True),
         validator=str(spec.get("validator", "") or ""),
         secret=bool(spec.get("secret", False)),
+        multiselect=bool(spec.get("multiselect", False)) and bool(spec.get("choices")),
     )
 
 

@@ -30,7 +30,17 @@ from generator.terminal import literal
 def _display(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(_display(item) for item in value)
     return str(value)
+
+
+def _picked(raw: str, values: list[Any]) -> str | list[Any]:
+    """Multiselect input: `1,3` picks by number; anything else is cast as values."""
+    parts = [part.strip() for part in raw.split(",") if part.strip()]
+    if parts and all(p.isdigit() and 1 <= int(p) <= len(values) for p in parts):
+        return [values[int(p) - 1] for p in parts]
+    return raw
 
 
 def _ask(question: Question, default: Any, context: Mapping[str, Any], console: Console) -> Any:
@@ -42,7 +52,8 @@ def _ask(question: Question, default: Any, context: Mapping[str, Any], console: 
     values = choice_values(question, context)
     if values:
         for number, (choice, value) in enumerate(zip(question.choices, values, strict=True), 1):
-            marker = " [green](default)[/]" if value == default else ""
+            chosen = value in default if isinstance(default, list) else value == default
+            marker = " [green](default)[/]" if chosen else ""
             label = choice.label if choice.label == str(value) else f"{choice.label} ({value})"
             console.print(f"  {number}. {literal(label)}{marker}")
     while True:
@@ -51,7 +62,9 @@ def _ask(question: Question, default: Any, context: Mapping[str, Any], console: 
         shown_default = None if default is None else _display(default)
         raw = Prompt.ask("  >", default=shown_default, console=console, password=question.secret)
         try:
-            if values and raw.strip().isdigit() and 1 <= int(raw) <= len(values):
+            if question.multiselect:
+                value = cast(question, _picked(raw, values))
+            elif values and raw.strip().isdigit() and 1 <= int(raw) <= len(values):
                 value = values[int(raw) - 1]
             else:
                 value = cast(question, raw)
@@ -69,9 +82,10 @@ def collect_answers(
     interactive: bool,
     console: Console,
     default_overrides: Mapping[str, Any] | None = None,
+    initial_context: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Answer every question that applies; returns only asked questions (Copier's `data=`)."""
-    context: dict[str, Any] = {}
+    context: dict[str, Any] = dict(initial_context or {})
     answers: dict[str, Any] = {}
     overrides = dict(default_overrides or {})
     for question in questions:

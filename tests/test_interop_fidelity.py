@@ -172,3 +172,107 @@ def test_trusted_pre_prompt_hook_runs_on_a_copy_before_the_questions(tmp_path: P
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "demo" / "README.md").read_text() == "added by pre_prompt\n"
     assert (template / "cookiecutter.json").read_bytes() == before  # ran on a copy
+
+
+EXTENSION = """\
+from jinja2.ext import Extension
+
+
+def git_user_name(default):
+    return "Ext " + (default or "Nobody")
+
+
+class GitFilters(Extension):
+    def __init__(self, environment):
+        super().__init__(environment)
+        environment.filters["git_user_name"] = git_user_name
+"""
+EXTENSIONS_COPIER_YML = """\
+_jinja_extensions:
+  - fixture_filters.GitFilters
+_envops:
+  keep_trailing_newline: true
+  trim_blocks: true
+project_name:
+  type: str
+  default: "{{ _folder_name }}"
+author:
+  type: str
+  default: "{{ 'Ada' | git_user_name }}"
+features:
+  type: str
+  help: What to include.
+  multiselect: true
+  choices: [docs, ci, docker]
+  default: [docs, docker]
+"""
+EXTENSIONS_README = (
+    "# {{ project_name }}\n"
+    "by {{ author }}\n"
+    "{% for feature in features %}\n"
+    "- {{ feature }}\n"
+    "{% endfor %}\n"
+)
+
+
+def make_extensions_template(root: Path, library: Path) -> Path:
+    from tests.conftest import git
+
+    library.mkdir(parents=True)
+    (library / "fixture_filters.py").write_text(EXTENSION)
+    root.mkdir(parents=True)
+    (root / "copier.yml").write_text(EXTENSIONS_COPIER_YML)
+    (root / "README.md.jinja").write_text(EXTENSIONS_README)
+    (root / "{{ _copier_conf.answers_file }}.jinja").write_text(
+        "{{ _copier_answers|to_nice_yaml -}}\n"
+    )
+    git("init", "-q", "-b", "main", cwd=root)
+    git("add", "-A", cwd=root)
+    git("commit", "-q", "-m", "template", cwd=root)
+    git("tag", "v1.0.0", cwd=root)
+    return root
+
+
+@pytest.mark.parametrize(
+    "data",
+    [[], ["-d", "features=ci,docs"], ["-d", "features=[docker]", "-d", "author=Grace"]],
+    ids=["defaults", "comma-list", "yaml-list"],
+)
+def test_copier_extensions_and_multiselect_render_as_copier_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: list[str]
+) -> None:
+    import copier
+    import yaml
+
+    library = tmp_path / "site"
+    template = make_extensions_template(tmp_path / "template", library)
+    monkeypatch.setenv("PYTHONPATH", str(library))
+    monkeypatch.syspath_prepend(str(library))
+    ours = tmp_path / "ours" / "demo"
+    args = ["new", str(ours), "--template", str(template), "--defaults", "--no-setup"]
+    refused = run_cli(*args, *data)
+    assert refused.returncode == 2 and "Jinja extensions" in refused.stderr
+    done = run_cli(*args, *data, "--trust")
+    assert done.returncode == 0, done.stderr
+
+    given: dict[str, object] = {}
+    for item in data[1::2]:
+        key, value = item.split("=", 1)
+        given[key] = yaml.safe_load(value) if value.startswith("[") else value.split(",")
+        if key == "author":
+            given[key] = value
+    theirs = tmp_path / "theirs" / "demo"
+    copier.run_copy(
+        str(template),
+        str(theirs),
+        data=given,
+        defaults=True,
+        unsafe=True,
+        quiet=True,
+        settings=copier.Settings(defaults={}, trust=[]),
+    )
+    assert _tree(ours) == _tree(theirs)
+    readme = (ours / "README.md").read_text()
+    assert readme.startswith("# demo\nby ")
+    if not data:
+        assert "by Ext Ada\n" in readme and "- docs\n- docker\n" in readme

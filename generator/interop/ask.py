@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.console import Console
 
+from generator.answers import template_environment
 from generator.interop.cookiecutter_questions import (
     ask_cookiecutter,
     asked_names,
@@ -19,7 +20,11 @@ from generator.interop.cookiecutter_questions import (
     load_context,
     nested_templates,
 )
-from generator.interop.copier_config import copier_questions, load_copier_config
+from generator.interop.copier_config import (
+    copier_environment,
+    copier_questions,
+    load_copier_config,
+)
 from generator.interop.detect import LocalTemplate
 from generator.interop.trust import check_trust
 from generator.questions import Choice, Question
@@ -71,6 +76,15 @@ def _choose_nested(
     return chosen, load_context(chosen.config_file), {NESTED_QUESTION: picked}
 
 
+def copier_context(template: LocalTemplate, folder_name: str | None) -> dict[str, Any]:
+    """What Copier's defaults may read besides earlier answers (`_folder_name`, ...)."""
+    folder = folder_name or ""
+    return {
+        "_folder_name": folder,
+        "_copier_conf": {"src_path": template.copier_src, "dst_path": folder, "vcs_ref": None},
+    }
+
+
 def ask_template(
     template: LocalTemplate,
     provided: Mapping[str, Any],
@@ -91,14 +105,17 @@ def ask_template(
         overrides = (
             {"project_name": project_name} if project_name and "project_name" in names else {}
         )
-        answers = collect_answers(
-            questions,
-            provided,
-            use_defaults=use_defaults,
-            interactive=interactive,
-            console=console,
-            default_overrides=overrides,
-        )
+        env = copier_environment(config, template.root, trusted=trust)
+        with template_environment(env):
+            answers = collect_answers(
+                questions,
+                provided,
+                use_defaults=use_defaults,
+                interactive=interactive,
+                console=console,
+                default_overrides=overrides,
+                initial_context=copier_context(template, project_name),
+            )
         return Asked(answers, answers, template)
     context = load_context(template.config_file)
     check_trust(template, trust=trust, config=context)

@@ -57,3 +57,38 @@ def copier_questions(config: dict[str, Any], source: str) -> list[Question]:
     """The questions of a loaded copier.yml, parsed like our own template's."""
     questions = {k: v for k, v in config.items() if not str(k).startswith("_")}
     return parse_questions(yaml.safe_dump(questions, sort_keys=False), source)
+
+
+def copier_environment(config: dict[str, Any], root: Path, *, trusted: bool) -> Any:
+    """The Jinja environment Copier renders this template with: its `_envops`, Ansible's
+    filters, and its `_jinja_extensions` once trusted; `expandvars`/`fileglob` only then."""
+    from jinja2 import FileSystemLoader, StrictUndefined, Undefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from generator.answers import HOST_FILTERS
+
+    envops = dict(config.get("_envops") or {})
+    undefined = envops.pop("undefined", None)
+    if undefined is not None:
+        classes = {"jinja2.Undefined": Undefined, "jinja2.StrictUndefined": StrictUndefined}
+        if undefined not in classes:
+            raise TemplateError(f"copier.yml: unsupported _envops.undefined {undefined!r}")
+        envops["undefined"] = classes[undefined]
+    extensions = ["jinja2_ansible_filters.AnsibleCoreFiltersExtension"]
+    if trusted:
+        extensions += [str(name) for name in config.get("_jinja_extensions") or []]
+    try:
+        env = SandboxedEnvironment(
+            loader=FileSystemLoader(str(root)), extensions=extensions, **envops
+        )
+    except ImportError as error:
+        raise TemplateError(
+            f"cannot load the template's Jinja extensions ({error}); install them beside "
+            "mlops-scaffold, as Copier needs them too"
+        ) from None
+    except TypeError as error:
+        raise TemplateError(f"copier.yml: bad _envops: {error}") from None
+    if not trusted:
+        for name in HOST_FILTERS:
+            env.filters.pop(name, None)
+    return env
