@@ -243,7 +243,7 @@ def _run_new_from_template(
             )
         )
         return 0
-    results = run_setup(dest, answers, console)
+    results = run_setup(dest, answers, console, third_party=True)
     failed = [r for r in results if r.status == "failed"]
     return 1 if failed else 0
 

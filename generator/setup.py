@@ -20,7 +20,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from generator.answers import load_answers_file
 from generator.errors import DestinationError, ScaffoldError
-from generator.setup_steps import StepResult, run_steps
+from generator.setup_steps import THIRD_PARTY_STEPS, StepResult, run_steps
 
 ANSWERS_FILE = ".copier-answers.yml"
 
@@ -46,7 +46,12 @@ def resume_command(dest: Path) -> str:
 
 
 def run_setup(
-    dest: Path, answers: Mapping[str, Any], console: Console, *, with_pipeline: bool = True
+    dest: Path,
+    answers: Mapping[str, Any],
+    console: Console,
+    *,
+    with_pipeline: bool = True,
+    third_party: bool = False,
 ) -> list[StepResult]:
     """Every setup step with a progress line each; Ctrl-C becomes SetupInterrupted."""
     current: list[str] = []
@@ -72,7 +77,12 @@ def run_setup(
                 progress.update(tasks[result.name], description=text, completed=1)
 
             results = run_steps(
-                dest, answers, on_start=start, on_end=end, with_pipeline=with_pipeline
+                dest,
+                answers,
+                on_start=start,
+                on_end=end,
+                with_pipeline=with_pipeline,
+                only=THIRD_PARTY_STEPS if third_party else None,
             )
     except KeyboardInterrupt:
         step = f" during {current[0]}" if current else ""

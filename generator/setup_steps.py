@@ -367,6 +367,10 @@ STEPS: list[tuple[str, Step]] = [
 
 
 PIPELINE_STEPS = (run_pipeline, baseline_commit)
+# A project from another template: what any git project needs, nothing of ours. Its own
+# environment, hooks and pipeline are its README's to set up (our `uv sync` would add a
+# uv.lock the template never made, or fail after a good render).
+THIRD_PARTY_STEPS = (git_init, first_commit)
 # A step is skipped when one it builds on failed.
 _NEEDS: dict[Step, tuple[Step, ...]] = {
     git_lfs_install: (git_init,),
@@ -382,9 +386,10 @@ def run_steps(
     on_end: Callable[[StepResult], None] = lambda result: None,
     *,
     with_pipeline: bool = True,
+    only: tuple[Step, ...] | None = None,
 ) -> list[StepResult]:
-    """Run every step in order; a failed git init skips the steps that need git, and a failed
-    pipeline run is not committed as the baseline."""
+    """Run every step in order (or those in `only`); a failed git init skips the steps that
+    need git, and a failed pipeline run is not committed as the baseline."""
     results: list[StepResult] = []
     failed: dict[Step, str] = {}
     for name, step in STEPS:
@@ -393,6 +398,8 @@ def run_steps(
         on_start(name)
         started = time.perf_counter()
         try:
+            if only is not None and step not in only:
+                raise StepSkipped("not this template's setup: see its README", "")
             if not with_pipeline and step in PIPELINE_STEPS:
                 raise StepSkipped("--no-run", "")
             blocked = [failed[need] for need in _NEEDS.get(step, ()) if need in failed]

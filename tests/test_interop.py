@@ -113,8 +113,22 @@ def test_defaults_render_with_trust_run_the_hook_and_commit(
         f"Initial commit from mlops-scaffold {_version()}"
     ]
     assert git("status", "--porcelain", cwd=project) == ""
-    assert "no pyproject.toml" in done.stdout and "no dvc.yaml" in done.stdout
+    assert "not this template's setup" in done.stdout  # none of our environment steps
     assert sorted(p.name for p in workdir.iterdir()) == ["demo-project"]  # no staging left
+
+
+def test_setup_of_a_third_party_project_with_pyproject_adds_no_lock_file(
+    cc_template: Path, workdir: Path
+) -> None:
+    (cc_template / "{{ cookiecutter.project_slug }}" / "pyproject.toml").write_text(
+        '[project]\nname = "{{ cookiecutter.project_slug }}"\nversion = "0.1.0"\n'
+    )
+    done = run_cli("new", "--template", str(cc_template), "--defaults", "--trust", cwd=workdir)
+    assert done.returncode == 0, done.stderr + done.stdout
+    project = workdir / "demo-project"
+    assert not (project / "uv.lock").exists() and not (project / ".venv").exists()
+    assert git("status", "--porcelain", cwd=project) == ""
+    assert len(git("log", "--format=%s", cwd=project).splitlines()) == 1
 
 
 def _version() -> str:
