@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import run_cli
+from tests.cli_helpers import assert_one_line_error, run_cli
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + bytes(64)
 
@@ -276,3 +276,108 @@ def test_copier_extensions_and_multiselect_render_as_copier_does(
     assert readme.startswith("# demo\nby ")
     if not data:
         assert "by Ext Ada\n" in readme and "- docs\n- docker\n" in readme
+
+
+CCDS_JSON = {
+    "project_name": "project_name",
+    "repo_name": "{{ cookiecutter.project_name.lower().replace(' ', '_') }}",
+    "module_name": "{{ cookiecutter.project_name.lower().replace(' ', '_').replace('-', '_') }}",
+    "author_name": "Your name",
+    "description": "A short description of the project.",
+    "python_version_number": "3.10",
+    "dataset_storage": [
+        {"none": "none"},
+        {"azure": {"container": "container-name"}},
+        {"s3": {"bucket": "bucket-name", "aws_profile": "default"}},
+    ],
+    "environment_manager": ["virtualenv", "conda", "uv"],
+    "open_source_license": ["No license file", "MIT", "BSD-3-Clause"],
+    "__computed": "{{ cookiecutter.module_name }}",
+}
+CCDS_README = """\
+# {{ cookiecutter.project_name }} ({{ cookiecutter.module_name }})
+{{ cookiecutter.description }} / {{ cookiecutter.environment_manager }}
+{% if cookiecutter.dataset_storage.s3 %}s3://{{ cookiecutter.dataset_storage.s3.bucket }} \
+({{ cookiecutter.dataset_storage.s3.aws_profile }}){% endif %}
+{%- if cookiecutter.dataset_storage.none %}no storage{% endif %}
+undefined renders empty: [{{ cookiecutter.nothing_here }}] raw: {{ cookiecutter.__computed }}
+"""
+CCDS_HOOK = """\
+from pathlib import Path
+Path("STORAGE").write_text("{{ cookiecutter.dataset_storage.azure }}|{{ cookiecutter.repo_name }}")
+"""
+
+
+def make_ccds_template(root: Path) -> Path:
+    _write(root / "ccds.json", json.dumps(CCDS_JSON, indent=4))
+    # What CCDS v2 ships for plain cookiecutter users: a pointer to `ccds`.
+    _write(root / "cookiecutter.json", json.dumps({"DEPRECATED": "use the ccds command"}))
+    project = root / "{{ cookiecutter.repo_name }}"
+    _write(project / "README.md", CCDS_README)
+    _write(project / "{{ cookiecutter.module_name }}" / "__init__.py", "")
+    _write(root / "hooks" / "post_gen_project.py", CCDS_HOOK)
+    return root
+
+
+def test_ccds_json_template_renders_as_the_ccds_command_does(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    template = make_ccds_template(tmp_path / "ccds-template")
+    ours_parent = tmp_path / "ours"
+    ours_parent.mkdir()
+    base = ["new", "--template", str(template), "--defaults", "--no-setup"]
+    done = run_cli(*base, "--trust", "-d", "project_name=Churn Model", cwd=ours_parent)
+    assert done.returncode == 0, done.stderr
+    assert "DEPRECATED" not in done.stdout
+    ours = ours_parent / "churn_model"
+
+    theirs_parent = tmp_path / "theirs"
+    config = tmp_path / "cc-config.yml"
+    config.write_text(f"cookiecutters_dir: {tmp_path / 'cc'}\nreplay_dir: {tmp_path / 'r'}\n")
+    script = (
+        "import sys, ccds.__main__\n"
+        "from cookiecutter.main import cookiecutter\n"
+        "print(cookiecutter(sys.argv[1], no_input=True, output_dir=sys.argv[2],\n"
+        "    config_file=sys.argv[3], extra_context={'project_name': 'Churn Model'}))\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script, str(template), str(theirs_parent), str(config)],
+        capture_output=True,
+        text=True,
+    )
+    assert ran.returncode == 0, ran.stderr
+    theirs = Path(ran.stdout.strip().splitlines()[-1])
+    assert _tree(ours) == _tree(theirs)
+    readme = (ours / "README.md").read_text()
+    assert "no storage" in readme and "[]" in readme
+    assert "raw: {{ cookiecutter.module_name }}" in readme  # `__` kept raw, as under ccds
+    assert (ours / "STORAGE").read_text() == "|churn_model"
+
+    # A choice with sub-values: the option, then its own values.
+    s3 = tmp_path / "s3"
+    s3.mkdir()
+    done = run_cli(
+        *base,
+        "-d",
+        "project_name=Churn Model",
+        "-d",
+        "dataset_storage=s3",
+        "-d",
+        "dataset_storage.bucket=my-bucket",
+        cwd=s3,
+    )
+    assert_one_line_error(done, 2)  # its hook needs --trust
+    done = run_cli(
+        *base,
+        "--trust",
+        "-d",
+        "project_name=Churn Model",
+        "-d",
+        "dataset_storage=s3",
+        "-d",
+        "dataset_storage.bucket=my-bucket",
+        cwd=s3,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "s3://my-bucket (default)" in (s3 / "churn_model" / "README.md").read_text()

@@ -16,6 +16,7 @@ from generator.answers import template_environment
 from generator.interop.cookiecutter_questions import (
     ask_cookiecutter,
     asked_names,
+    ccds_names,
     check_provided,
     load_context,
     nested_templates,
@@ -128,7 +129,7 @@ def ask_template(
         interactive=interactive,
         console=console,
     )
-    names = asked_names(context)
+    names = ccds_names(context) if template.ccds else asked_names(context)
     check_provided(provided, names, template.source)
     overrides = {"project_name": project_name} if project_name and "project_name" in names else {}
     asked = ask_cookiecutter(
@@ -140,5 +141,6 @@ def ask_template(
         console=console,
         trusted=trust,
         default_overrides=overrides,
+        ccds=template.ccds,
     )
     return Asked(picked | asked.shown, asked.extra_context, template, asked.variables)

@@ -35,12 +35,16 @@ SAFE_ENV_VARS = {
 }
 
 
-def make_environment(variables: Mapping[str, Any], *, trusted: bool) -> Any:
-    """A strict (undefined is an error) environment for a template's variables."""
-    from cookiecutter.environment import StrictEnvironment
+def make_environment(variables: Mapping[str, Any], *, trusted: bool, lenient: bool = False) -> Any:
+    """A strict (undefined is an error) environment for a template's variables; `lenient`
+    renders undefined variables empty, as cookiecutter-data-science's `ccds` does."""
+    from cookiecutter.environment import ExtensionLoaderMixin, StrictEnvironment
     from cookiecutter.exceptions import CookiecutterException
-    from jinja2 import StrictUndefined
+    from jinja2 import Environment, StrictUndefined, Undefined
     from jinja2.sandbox import SandboxedEnvironment
+
+    class LenientEnvironment(ExtensionLoaderMixin, Environment):
+        pass
 
     env_vars = variables.get("_jinja2_env_vars") or {}
     if not isinstance(env_vars, dict):
@@ -49,6 +53,8 @@ def make_environment(variables: Mapping[str, Any], *, trusted: bool) -> Any:
     context = {"cookiecutter": dict(variables)}
     if trusted:
         try:
+            if lenient:
+                return LenientEnvironment(context=context, undefined=Undefined, **options)
             return StrictEnvironment(context=context, **options)
         except CookiecutterException as error:
             raise TemplateError(f"cannot load the template's Jinja extensions: {error}") from None
@@ -61,7 +67,7 @@ def make_environment(variables: Mapping[str, Any], *, trusted: bool) -> Any:
             "review the template, then pass --trust"
         )
     return SandboxedEnvironment(
-        undefined=StrictUndefined,
+        undefined=Undefined if lenient else StrictUndefined,
         extensions=[
             "cookiecutter.extensions.JsonifyExtension",
             "cookiecutter.extensions.RandomStringExtension",
@@ -86,3 +92,21 @@ def importable(root: Path, *, trusted: bool) -> Iterator[None]:
         yield
     finally:
         sys.path[:] = saved
+
+
+@contextmanager
+def ccds_hooks(enabled: bool) -> Iterator[None]:
+    """Hooks of a ccds template render as under its `ccds` command, which makes cookiecutter's
+    environment lenient (undefined is empty); restored afterwards."""
+    if not enabled:
+        yield
+        return
+    import cookiecutter.environment as environment
+    from jinja2 import Undefined
+
+    saved = environment.StrictUndefined
+    environment.StrictUndefined = Undefined  # type: ignore[misc,assignment]
+    try:
+        yield
+    finally:
+        environment.StrictUndefined = saved  # type: ignore[misc]

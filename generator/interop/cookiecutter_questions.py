@@ -129,11 +129,15 @@ def ask_cookiecutter(
     console: Console,
     trusted: bool,
     default_overrides: Mapping[str, Any] | None = None,
+    ccds: bool = False,
 ) -> CookiecutterAnswers:
     """Ask every prompted variable in cookiecutter's order (dict variables last).
 
     Defaults render in the sandbox unless the template is trusted; answers given by the user
-    are values, never rendered as Jinja."""
+    are values, never rendered as Jinja. `ccds`: cookiecutter-data-science v2's `ccds.json`
+    semantics, as its `ccds` command asks them: every `_` variable is kept raw, undefined
+    variables render empty, and a list of one-key objects is a choice whose chosen option
+    then asks its own sub-values (`dataset_storage` -> `{"s3": {"bucket": ...}}`)."""
     from cookiecutter.prompt import render_variable
     from jinja2 import TemplateError as JinjaError
     from jinja2.exceptions import SecurityError
@@ -147,12 +151,29 @@ def ask_cookiecutter(
     so_far: dict[str, Any] = {}
     ordered = [(k, v) for k, v in variables.items() if not isinstance(v, dict)]
     ordered += [(k, v) for k, v in variables.items() if isinstance(v, dict)]
+
+    def ask(question: Question) -> Any:
+        name = question.name
+        return collect_answers(
+            [question],
+            {name: provided[name]} if name in provided else {},
+            use_defaults=use_defaults,
+            interactive=interactive,
+            console=console,
+            # Already rendered by cookiecutter's rules: a value now, never re-rendered.
+            default_overrides={name: question.default},
+        )[name]
+
     with importable(root, trusted=trusted):
-        env = make_environment(variables, trusted=trusted)
+        env = make_environment(variables, trusted=trusted, lenient=ccds)
         for name, raw in ordered:
             try:
-                if name.startswith("_") and not name.startswith("__"):
+                if name.startswith("_") and (ccds or not name.startswith("__")):
                     so_far[name] = raw
+                    continue
+                if ccds and _is_option_list(raw):
+                    value = _ask_options(name, raw, env, so_far, prompts, ask, result)
+                    so_far[name] = result.extra_context[name] = value
                     continue
                 rendered = render_variable(env, raw, so_far)
             except SecurityError as error:
@@ -166,16 +187,7 @@ def ask_cookiecutter(
                 so_far[name] = rendered
                 continue
             question = _question(name, raw, rendered, prompts, overrides.get(name))
-            given = {name: provided[name]} if name in provided else {}
-            value = collect_answers(
-                [question],
-                given,
-                use_defaults=use_defaults,
-                interactive=interactive,
-                console=console,
-                # Already rendered by cookiecutter's rules: a value now, never re-rendered.
-                default_overrides={name: question.default},
-            )[name]
+            value = ask(question)
             so_far[name] = value
             result.shown[name] = value
             # A choice is passed back as its raw option: cookiecutter matches it unrendered.
@@ -184,3 +196,72 @@ def ask_cookiecutter(
             )
     result.variables = {name: so_far[name] for name in variables if name in so_far}
     return result
+
+
+def _is_option_list(raw: Any) -> bool:
+    return (
+        isinstance(raw, list)
+        and bool(raw)
+        and all(isinstance(item, dict) and len(item) == 1 for item in raw)
+    )
+
+
+def _ask_options(
+    name: str,
+    raw: list[dict[str, Any]],
+    env: Any,
+    so_far: dict[str, Any],
+    prompts: Mapping[str, Any],
+    ask: Any,
+    result: CookiecutterAnswers,
+) -> dict[str, Any]:
+    """A ccds choice with sub-values: the option, then each of its values (`name.key`)."""
+    from cookiecutter.prompt import render_variable
+
+    keys = [render_variable(env, next(iter(item)), so_far) for item in raw]
+    chosen = ask(
+        Question(
+            name=name,
+            help=_help(prompts, name),
+            default=keys[0],
+            choices=tuple(Choice(str(key), key) for key in keys),
+        )
+    )
+    result.shown[name] = chosen
+    sub = next(iter(raw[keys.index(chosen)].values()))
+    if isinstance(sub, dict):
+        values = {}
+        for key, default in sub.items():
+            rendered = render_variable(env, default, so_far)
+            values[key] = ask(Question(name=f"{name}.{key}", default=rendered))
+            result.shown[f"{name}.{key}"] = values[key]
+        return {chosen: values}
+    if isinstance(sub, list):
+        options = [render_variable(env, option, so_far) for option in sub]
+        picked = ask(
+            Question(
+                name=f"{name}.{chosen}",
+                default=options[0],
+                choices=tuple(Choice(str(o), o) for o in options),
+            )
+        )
+        result.shown[f"{name}.{chosen}"] = picked
+        return {chosen: picked}
+    return {chosen: sub}
+
+
+def ccds_names(context: Mapping[str, Any]) -> list[str]:
+    """Every name a ccds.json asks, sub-values included (`dataset_storage.bucket`)."""
+    names = []
+    for name, raw in context.items():
+        if name.startswith("_"):
+            continue
+        names.append(name)
+        if _is_option_list(raw):
+            for item in raw:
+                ((option, sub),) = item.items()
+                if isinstance(sub, dict):
+                    names += [f"{name}.{key}" for key in sub if f"{name}.{key}" not in names]
+                elif isinstance(sub, list):
+                    names.append(f"{name}.{option}")
+    return names

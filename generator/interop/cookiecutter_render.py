@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import RenderError, TemplateError, UntrustedTemplateError
-from generator.interop.cookiecutter_env import importable, make_environment
+from generator.interop.cookiecutter_env import ccds_hooks, importable, make_environment
 from generator.interop.detect import LocalTemplate
 
 NAME_MAX = 255
@@ -87,10 +87,15 @@ def find_project_template(root: Path) -> Path:
     raise TemplateError(f"{root} has no folder named like '{{{{ cookiecutter.project_slug }}}}'")
 
 
+def is_ccds(root: Path) -> bool:
+    """cookiecutter-data-science v2: questions in ccds.json, rendered as `ccds` does."""
+    return (root / "ccds.json").is_file()
+
+
 def project_folder_name(root: Path, context: Mapping[str, Any], *, trusted: bool) -> str:
     """The rendered name of the template's project folder; a single, valid folder name."""
     template_dir = find_project_template(root)
-    env = make_environment(context["cookiecutter"], trusted=trusted)
+    env = make_environment(context["cookiecutter"], trusted=trusted, lenient=is_ccds(root))
     name = _render(env, template_dir.name, context, f"the folder name {template_dir.name}")
     if not name.strip() or name in (".", "..") or "/" in name or "\0" in name:
         raise RenderError(f"the template's project folder name {name!r} is not a folder name")
@@ -133,7 +138,7 @@ def plan(root: Path, context: Mapping[str, Any], *, trusted: bool) -> list[Write
     check_symlinks(root)
     template_dir = find_project_template(root)
     variables = context["cookiecutter"]
-    env = make_environment(variables, trusted=trusted)
+    env = make_environment(variables, trusted=trusted, lenient=is_ccds(root))
     env.loader = FileSystemLoader([str(template_dir), str(template_dir.parent / "templates")])
     copy_context = dict(context)
     writes: list[Write] = []
@@ -244,10 +249,13 @@ def build_context(
 
     from cookiecutter.generate import apply_overwrites_to_context, generate_context
 
-    raw = generate_context(str(root / "cookiecutter.json"))["cookiecutter"]
+    name = "ccds" if is_ccds(root) else "cookiecutter"
+    raw = generate_context(str(root / f"{name}.json"))[name]
     original = OrderedDict((k, v) for k, v in raw.items())
+    # A ccds option list keeps its raw options in `_cookiecutter`, as under `ccds`.
+    plain = {k: v for k, v in overrides.items() if not isinstance(v, dict)}
     try:
-        apply_overwrites_to_context(original, dict(overrides))
+        apply_overwrites_to_context(original, plain)
     except ValueError as error:
         raise RenderError(_one_line(error)) from None
     variables = OrderedDict(answers)
@@ -268,7 +276,7 @@ def render(
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.hooks import run_hook_from_repo_dir
 
-    with importable(root, trusted=trusted):
+    with importable(root, trusted=trusted), ccds_hooks(is_ccds(root)):
         writes = plan(root, context, trusted=trusted)
         project.mkdir(parents=True, exist_ok=True)
         try:

@@ -20,6 +20,7 @@ from generator.errors import TemplateError
 
 COPIER_FILES = ("copier.yml", "copier.yaml")
 COOKIECUTTER_FILE = "cookiecutter.json"
+CCDS_FILE = "ccds.json"
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,11 @@ class LocalTemplate:
     copier_src: str  # for Copier: the git address (so `_commit` is recorded) or the folder
     copier_ref: str | None = None  # the tag or commit Copier renders (None: not a git template)
     note: str = ""  # something the user should know about what is rendered
+
+    @property
+    def ccds(self) -> bool:
+        """A cookiecutter-data-science v2 template, asked and rendered as `ccds` does."""
+        return self.config_file.name == CCDS_FILE
 
 
 def _is_zip(source: str) -> bool:
@@ -60,6 +66,10 @@ def kind_of(root: Path) -> tuple[str, Path]:
     for name in COPIER_FILES:
         if (root / name).is_file():
             return "copier", root / name
+    # cookiecutter-data-science v2 keeps its questions in ccds.json (its cookiecutter.json
+    # only tells plain cookiecutter users to run `ccds`).
+    if (root / CCDS_FILE).is_file():
+        return "cookiecutter", root / CCDS_FILE
     if (root / COOKIECUTTER_FILE).is_file():
         return "cookiecutter", root / COOKIECUTTER_FILE
     raise TemplateError(
