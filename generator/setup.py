@@ -10,7 +10,7 @@ from __future__ import annotations
 import shlex
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,17 +32,27 @@ class SetupInterrupted(ScaffoldError):
 
 
 def tool_command() -> str:
-    """How the user runs this tool: `mlops-scaffold` when it is on PATH, else its full path."""
-    if shutil.which("mlops-scaffold"):
-        return "mlops-scaffold"
+    """How the user runs this tool: `mlops-scaffold` when that is the command on PATH, else
+    the full path of the one running (a venv's, or `~/.local/bin` not on PATH)."""
     argv0 = Path(sys.argv[0])
-    if argv0.name == "mlops-scaffold" and argv0.is_file():
-        return shlex.quote(str(argv0.absolute()))
-    return "mlops-scaffold"
+    on_path = shutil.which("mlops-scaffold")
+    if argv0.name != "mlops-scaffold" or not argv0.is_file():
+        return "mlops-scaffold"
+    if on_path and Path(on_path).resolve() == argv0.resolve():
+        return "mlops-scaffold"
+    return shlex.quote(str(argv0.absolute()))
 
 
 def resume_command(dest: Path) -> str:
     return f"{tool_command()} setup {shlex.quote(str(dest))}"
+
+
+_MARKS = {"ok": "[green]✓[/]", "skipped": "[yellow]![/]", "failed": "[red]✗[/]"}
+
+
+def _line(result: StepResult) -> str:
+    text = f"{_MARKS[result.status]} {escape(result.name)}"
+    return text + (f" [dim]({escape(result.detail)})[/]" if result.detail else "")
 
 
 def run_setup(
@@ -53,36 +63,49 @@ def run_setup(
     with_pipeline: bool = True,
     third_party: bool = False,
 ) -> list[StepResult]:
-    """Every setup step with a progress line each; Ctrl-C becomes SetupInterrupted."""
+    """Every setup step, shown as it runs; Ctrl-C becomes SetupInterrupted.
+
+    On a terminal each step is a live progress line; in a pipe or a CI log (where a live display
+    would print nothing until the end) one line as each step ends.
+    """
     current: list[str] = []
+
+    def run(on_start: Callable[[str], None], on_end: Callable[[StepResult], None]) -> Any:
+        def start(name: str) -> None:
+            current[:] = [name]
+            on_start(name)
+
+        return run_steps(
+            dest,
+            answers,
+            on_start=start,
+            on_end=on_end,
+            with_pipeline=with_pipeline,
+            only=THIRD_PARTY_STEPS if third_party else None,
+        )
+
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=console,
-            transient=False,
-        ) as progress:
-            tasks: dict[str, Any] = {}
+        if console.is_terminal and not console.is_dumb_terminal:
+            with Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=console,
+                transient=False,
+            ) as progress:
+                tasks: dict[str, Any] = {}
 
-            def start(name: str) -> None:
-                current[:] = [name]
-                tasks[name] = progress.add_task(name, total=1)
+                def start(name: str) -> None:
+                    tasks[name] = progress.add_task(escape(name), total=1)
 
-            def end(result: StepResult) -> None:
-                mark = {"ok": "[green]✓[/]", "skipped": "[yellow]![/]", "failed": "[red]✗[/]"}
-                text = f"{mark[result.status]} {escape(result.name)}"
-                if result.detail:
-                    text += f" [dim]({escape(result.detail)})[/]"
-                progress.update(tasks[result.name], description=text, completed=1)
+                def end(result: StepResult) -> None:
+                    progress.update(tasks[result.name], description=_line(result), completed=1)
 
-            results = run_steps(
-                dest,
-                answers,
-                on_start=start,
-                on_end=end,
-                with_pipeline=with_pipeline,
-                only=THIRD_PARTY_STEPS if third_party else None,
+                results = run(start, end)
+        else:
+            results = run(
+                lambda name: None,
+                lambda result: console.print(f"  {_line(result)} [dim]{result.seconds:.0f} s[/]"),
             )
     except KeyboardInterrupt:
         step = f" during {current[0]}" if current else ""

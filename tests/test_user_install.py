@@ -195,9 +195,7 @@ def test_the_hook_says_how_to_install_the_tool_when_it_is_missing(
     assert done.returncode == 0, done.stdout + done.stderr
     user.run("git init -q -b main && git add -A", project)
     precommit = Path(shutil.which("pre-commit") or "pre-commit")
-    done = user.run(
-        f"{precommit} run mlops-scaffold-check --all-files", project, check=False
-    )
+    done = user.run(f"{precommit} run mlops-scaffold-check --all-files", project, check=False)
     assert done.returncode == 1, done.stdout
     lines = [ln for ln in done.stdout.splitlines() if "mlops-scaffold is not installed" in ln]
     assert lines == [
