@@ -41,6 +41,7 @@ from generator.template_source import (
 )
 from generator.terminal import literal
 from generator.textfile import YAML_LIMIT, UnreadableFile, read_text
+from generator.update_binary import keep_user_changes, snapshot
 from generator.versions import (
     compare,
     describe,
@@ -419,10 +420,17 @@ def run_update(
         console.print(f"[dim]dry run: nothing was written.{note}[/]")
         return 0
 
+    binaries = snapshot(project.path)
     with console.status(f"Updating to {target} (three-way merge)..."):
         copier_update(source, project.path, ref, changes, str(project.answers["_src_path"]))
+        kept = keep_user_changes(source, project.path, binaries, project.commit, project.recorded)
     report = collect_report(project.path)
     console.print(report_table(report))
+    if kept.kept:
+        console.print(
+            "[green]✓[/] kept your version of binary or non-UTF-8 file(s) the template did "
+            f"not change: {literal(', '.join(kept.kept))}"
+        )
     if report.conflicts:
         console.print(
             f"[red]✗[/] {len(report.conflicts)} file(s) with conflicts: `git status` lists them as "

@@ -478,3 +478,74 @@ def test_pipeline_runs_after_update(template: Path, project: Path) -> None:
     run("uv", "sync", "--python", "3.11", cwd=project)
     run("uv", "run", "dvc", "repro", cwd=project)
     assert (project / "dvc.lock").is_file()
+
+
+PNG_V1 = bytes.fromhex("89504e470d0a1a0a") + b"\0template logo v1" + bytes(32)
+PNG_V2 = bytes.fromhex("89504e470d0a1a0a") + b"\0template logo v2" + bytes(32)
+LATIN1 = "Café du template\n".encode("latin-1")
+UTF16 = "notes du template\n".encode("utf-16")
+
+
+@pytest.fixture
+def binary_project(
+    pristine: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, Path]:
+    """A template whose v0.1.1 ships a PNG, a Latin-1 and a UTF-16 file, and a project made
+    from v0.1.1 in which the user changed all three (committed)."""
+    template = shutil.copytree(pristine[0], tmp_path / "template", symlinks=True)
+    monkeypatch.setenv(OVERRIDE_ENV, str(template))
+
+    def add(t: Path) -> None:
+        (t / RENDERED / "assets").mkdir(parents=True, exist_ok=True)
+        (t / RENDERED / "assets" / "logo.png").write_bytes(PNG_V1)
+        (t / RENDERED / "assets" / "latin1.txt").write_bytes(LATIN1)
+        (t / RENDERED / "assets" / "notes.txt").write_bytes(UTF16)
+
+    release(template, "v0.1.1", add)
+    project = new_project(tmp_path / "project")
+    (project / "assets" / "logo.png").write_bytes(PNG_V1 + b"user's edit")
+    (project / "assets" / "latin1.txt").write_bytes("Café de l'utilisateur\n".encode("latin-1"))
+    (project / "assets" / "notes.txt").write_bytes("notes de l'utilisateur\n".encode("utf-16"))
+    commit_all(project, "user edits binaries")
+    return template, project
+
+
+def test_user_changes_to_binary_and_non_utf8_files_survive_an_update(
+    binary_project: tuple[Path, Path],
+) -> None:
+    template, project = binary_project
+    edited = {
+        name: (project / "assets" / name).read_bytes()
+        for name in ("logo.png", "latin1.txt", "notes.txt")
+    }
+    release(
+        template,
+        "v0.2.0",
+        lambda t: edit_text(t / RENDERED / ".gitignore", _append("# template v0.2.0 rule")),
+    )
+
+    result = cli("update", str(project), "--defaults")
+
+    assert result.exit_code == 0, result.output
+    for name, data in edited.items():
+        assert (project / "assets" / name).read_bytes() == data, name
+    assert (project / ".gitignore").read_text().endswith("# template v0.2.0 rule\n")
+    assert not unmerged(project)
+
+
+def test_binary_changed_on_both_sides_is_an_unmerged_conflict(
+    binary_project: tuple[Path, Path],
+) -> None:
+    template, project = binary_project
+    mine = (project / "assets" / "logo.png").read_bytes()
+    release(
+        template, "v0.2.0", lambda t: (t / RENDERED / "assets" / "logo.png").write_bytes(PNG_V2)
+    )
+
+    result = cli("update", str(project), "--defaults")
+
+    assert result.exit_code == 1, result.output
+    assert (project / "assets" / "logo.png").read_bytes() == mine  # the user's, in the tree
+    assert "assets/logo.png" in unmerged(project)
+    git("checkout", "--theirs", "--", "assets/logo.png", cwd=project)
+    assert (project / "assets" / "logo.png").read_bytes() == PNG_V2
