@@ -271,10 +271,25 @@ def copier_update(
             raise
         except Exception as error:  # Copier raises many types; all become one message
             text = " ".join(str(error).split()) or type(error).__name__
+            if _revert(project):
+                raise UpdateFailed(f"the update failed: {text}; nothing was changed") from None
             raise UpdateFailed(
-                f"the update failed: {text}. `git status` shows any partial change; "
+                f"the update failed: {text}. `git status` shows the partial change; "
                 "`git reset --hard && git clean -fd` reverts it"
             ) from None
+
+
+def _revert(project: Path) -> bool:
+    """Undo a failed update's partial writes; the tree was clean before (`refuse_dirty`),
+    so this restores exactly the last commit. True when the project is as it was."""
+    for args in (
+        ("reset", "-q", "HEAD", "--", "."),
+        ("checkout", "-q", "HEAD", "--", "."),
+        ("clean", "-fdq", "--", "."),
+    ):
+        _git(*args, cwd=project, check=False)
+    status = _git("status", "--porcelain", "--", ".", cwd=project, check=False)
+    return status.returncode == 0 and not status.stdout.strip()
 
 
 def collect_report(project: Path) -> Report:

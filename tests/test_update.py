@@ -549,3 +549,21 @@ def test_binary_changed_on_both_sides_is_an_unmerged_conflict(
     assert "assets/logo.png" in unmerged(project)
     git("checkout", "--theirs", "--", "assets/logo.png", cwd=project)
     assert (project / "assets" / "logo.png").read_bytes() == PNG_V2
+
+
+def test_failed_update_that_changed_nothing_does_not_advise_a_reset(
+    template: Path, project: Path
+) -> None:
+    before = fingerprint(project)
+    release(
+        template,
+        "v0.2.0",
+        lambda t: (t / RENDERED / "BROKEN.md.jinja").write_text("{{ unclosed \n"),
+    )
+
+    result = cli("update", str(project), "--defaults")
+
+    assert result.exit_code == 3, result.output
+    assert "nothing was changed" in result.output, git("status", "--porcelain", cwd=project)
+    assert "git reset" not in result.output
+    assert fingerprint(project) == before
