@@ -8,11 +8,13 @@ the merge did. Conflicts stay inline with unmerged index entries (DESIGN.md deci
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -279,6 +281,20 @@ def copier_update(
             ) from None
 
 
+@contextmanager
+def _answers_symlink_kept(answers: Path) -> Iterator[None]:
+    """Copier rewrites the answers file as a regular file; a symlinked one (shared answers,
+    a monorepo's config folder) stays a symlink, its target getting the new content."""
+    link = os.readlink(answers) if answers.is_symlink() else None
+    target = answers.resolve() if link is not None else None
+    yield
+    if link is None or target is None or answers.is_symlink() or not answers.is_file():
+        return
+    target.write_bytes(answers.read_bytes())
+    answers.unlink()
+    answers.symlink_to(link)
+
+
 def _revert(project: Path) -> bool:
     """Undo a failed update's partial writes; the tree was clean before (`refuse_dirty`),
     so this restores exactly the last commit. True when the project is as it was."""
@@ -437,7 +453,8 @@ def run_update(
 
     binaries = snapshot(project.path)
     with console.status(f"Updating to {target} (three-way merge)..."):
-        copier_update(source, project.path, ref, changes, str(project.answers["_src_path"]))
+        with _answers_symlink_kept(project.path / ANSWERS_FILE):
+            copier_update(source, project.path, ref, changes, str(project.answers["_src_path"]))
         kept = keep_user_changes(source, project.path, binaries, project.commit, project.recorded)
     report = collect_report(project.path)
     console.print(report_table(report))

@@ -567,3 +567,24 @@ def test_failed_update_that_changed_nothing_does_not_advise_a_reset(
     assert "nothing was changed" in result.output, git("status", "--porcelain", cwd=project)
     assert "git reset" not in result.output
     assert fingerprint(project) == before
+
+
+def test_symlinked_answers_file_stays_a_symlink(template: Path, project: Path) -> None:
+    shared = project / "config" / "copier-answers.yml"
+    shared.parent.mkdir()
+    (project / ".copier-answers.yml").rename(shared)
+    (project / ".copier-answers.yml").symlink_to(Path("config") / "copier-answers.yml")
+    commit_all(project, "answers in config/")
+    release(
+        template,
+        "v0.2.0",
+        lambda t: edit_text(t / RENDERED / ".gitignore", _append("# template v0.2.0 rule")),
+    )
+
+    result = cli("update", str(project), "--defaults")
+
+    assert result.exit_code == 0, result.output
+    link = project / ".copier-answers.yml"
+    assert link.is_symlink() and os.readlink(link) == "config/copier-answers.yml"
+    assert answers(project)["_commit"] == "v0.2.0"  # read through the link
+    assert "_commit: v0.2.0" in shared.read_text()
