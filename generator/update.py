@@ -44,6 +44,7 @@ from generator.template_source import (
 from generator.terminal import literal
 from generator.textfile import YAML_LIMIT, UnreadableFile, read_text
 from generator.update_binary import keep_user_changes, snapshot
+from generator.update_renames import moved_changes
 from generator.versions import (
     compare,
     describe,
@@ -452,12 +453,30 @@ def run_update(
         return 0
 
     binaries = snapshot(project.path)
+    committed = set(_git("ls-files", "-z", cwd=project.path).stdout.split("\0")) - {""}
     with console.status(f"Updating to {target} (three-way merge)..."):
         with _answers_symlink_kept(project.path / ANSWERS_FILE):
             copier_update(source, project.path, ref, changes, str(project.answers["_src_path"]))
         kept = keep_user_changes(source, project.path, binaries, project.commit, project.recorded)
+        versions = ((project.commit, project.recorded), (ref, {**project.recorded, **changes}))
+        try:
+            moved = moved_changes(source, project.path, committed, versions)
+        except ScaffoldError as error:
+            moved = []
+            console.print(f"[yellow]![/] renamed files not checked: {literal(error.message)}")
     report = collect_report(project.path)
     console.print(report_table(report))
+    for change in moved:
+        where = (
+            f"which you renamed to {change.renamed_to}"
+            if change.renamed_to
+            else "which you removed"
+        )
+        console.print(
+            f"[yellow]![/] the template changed {literal(change.original)}, {literal(where)}; "
+            "its change, to apply by hand:"
+        )
+        _print_diff(change.diff, console)
     if kept.kept:
         console.print(
             "[green]✓[/] kept your version of binary or non-UTF-8 file(s) the template did "

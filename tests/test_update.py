@@ -588,3 +588,22 @@ def test_symlinked_answers_file_stays_a_symlink(template: Path, project: Path) -
     assert link.is_symlink() and os.readlink(link) == "config/copier-answers.yml"
     assert answers(project)["_commit"] == "v0.2.0"  # read through the link
     assert "_commit: v0.2.0" in shared.read_text()
+
+
+def test_template_change_to_a_renamed_file_is_reported_with_its_diff(
+    template: Path, project: Path
+) -> None:
+    git("mv", "Makefile", "tasks.mk", cwd=project)
+    commit_all(project, "user renames the Makefile")
+    release(
+        template,
+        "v0.2.0",
+        lambda t: edit_text(t / RENDERED / "Makefile.jinja", _append("# template v0.2.0 target")),
+    )
+
+    result = cli("update", str(project), "--defaults")
+
+    assert result.exit_code == 0, result.output
+    assert "the template changed Makefile, which you renamed to tasks.mk" in result.output
+    assert "+# template v0.2.0 target" in result.output
+    assert "--- a/Makefile" in result.output
