@@ -607,3 +607,74 @@ def test_template_change_to_a_renamed_file_is_reported_with_its_diff(
     assert "the template changed Makefile, which you renamed to tasks.mk" in result.output
     assert "+# template v0.2.0 target" in result.output
     assert "--- a/Makefile" in result.output
+
+
+BINARY_NAMES = ("logo.png", "latin1.txt", "notes.txt")
+
+
+@settings(
+    max_examples=3,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # each example is a real update
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_random_binary_utf16_and_renamed_edits_all_survive(
+    pristine: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """User edits to binary, Latin-1 and UTF-16 files and a rename; template edits to the
+    other binary files and to the renamed file: the user's bytes all survive, the template's
+    edits land, and the change to the renamed file is reported with its diff."""
+    root = tmp_path_factory.mktemp("binprop")
+    template = shutil.copytree(pristine[0], root / "template", symlinks=True)
+    user = data.draw(st.sets(st.sampled_from(BINARY_NAMES), max_size=3), label="user edits")
+    left = [n for n in BINARY_NAMES if n not in user]
+    theirs = data.draw(st.sets(st.sampled_from(left)) if left else st.just(set()), label="template")
+    rename = data.draw(st.booleans(), label="user renames the Makefile")
+    contents = {
+        "logo.png": PNG_V1,
+        "latin1.txt": LATIN1,
+        "notes.txt": UTF16,
+    }
+    encodings = {"logo.png": None, "latin1.txt": "latin-1", "notes.txt": "utf-16"}
+
+    def payload(name: str, who: str) -> bytes:
+        if encodings[name] is None:
+            return PNG_V1 + b"\0" + data.draw(st.binary(min_size=1, max_size=40), label=who)
+        text = data.draw(st.text(st.characters(codec="latin-1"), max_size=30), label=who)
+        return f"{who}: {text}\n".encode(encodings[name])
+
+    def add(t: Path) -> None:
+        (t / RENDERED / "assets").mkdir(parents=True, exist_ok=True)
+        for name, content in contents.items():
+            (t / RENDERED / "assets" / name).write_bytes(content)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(OVERRIDE_ENV, str(template))
+        release(template, "v0.1.1", add)
+        project = new_project(root / "project")
+        mine = {name: payload(name, "user") for name in sorted(user)}
+        for name, content in mine.items():
+            (project / "assets" / name).write_bytes(content)
+        if rename:
+            git("mv", "Makefile", "tasks.mk", cwd=project)
+        commit_all(project, "user edits")
+        new = {name: payload(name, "template") for name in sorted(theirs)}
+
+        def change(t: Path) -> None:
+            for name, content in new.items():
+                (t / RENDERED / "assets" / name).write_bytes(content)
+            edit_text(t / RENDERED / "Makefile.jinja", _append("# template v0.2.0 target"))
+
+        release(template, "v0.2.0", change)
+        result = cli("update", str(project), "--defaults")
+
+    assert result.exit_code == 0, result.output
+    for name, content in {**mine, **new}.items():
+        assert (project / "assets" / name).read_bytes() == content, name
+    if rename:
+        assert "which you renamed to tasks.mk" in result.output
+        assert not (project / "Makefile").exists()
+    else:
+        assert (project / "Makefile").read_text().endswith("# template v0.2.0 target\n")
+    assert not unmerged(project)
