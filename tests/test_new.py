@@ -388,3 +388,13 @@ def test_markup_in_answers_and_destination_prints_literally(
     assert done.returncode == 0, done.stderr
     assert "[/x] [bold]b[/bold]" in done.stdout
     assert str(dest) in done.stdout.replace("\n", "")
+
+
+def test_destination_named_like_jinja_is_a_name(template_repo: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "{{ 7*7 }}"
+    done = run_cli("new", str(dest), "--defaults", "--no-setup", "-d", "package_name=seven")
+    assert done.returncode == 0, done.stderr
+    assert answers_of(dest)["project_name"] == "{{ 7*7 }}"
+    assert answers_of(dest)["distribution_name"] == "7-7"
+    assert "{{ 7*7 }}" in (dest / "README.md").read_text()
+    assert not (tmp_path / "49").exists()
