@@ -70,7 +70,7 @@ def root(
 def new(
     dest: Annotated[
         Path | None,
-        typer.Argument(help="Folder to create (default: ./<distribution_name>)."),
+        typer.Argument(metavar="DEST", help="Folder to create (default: ./<distribution_name>)."),
     ] = None,
     defaults: Annotated[
         bool, typer.Option("--defaults", help="Take every default; ask nothing.")
@@ -146,7 +146,9 @@ def new(
 def setup(
     path: Annotated[
         Path | None,
-        typer.Argument(help="The rendered project (default: the current folder)."),
+        typer.Argument(
+            metavar="PATH", help="The rendered project (default: the current folder)."
+        ),
     ] = None,
     no_run: Annotated[
         bool,
@@ -166,7 +168,9 @@ def setup(
 def adopt(
     path: Annotated[
         Path | None,
-        typer.Argument(help="The cookiecutter-made project's git repository (default: here)."),
+        typer.Argument(
+            metavar="PATH", help="The cookiecutter-made project's git repository (default: here)."
+        ),
     ] = None,
     defaults: Annotated[
         bool, typer.Option("--defaults", help="Default for every answer not read from the project.")
@@ -192,7 +196,7 @@ def adopt(
 def update(
     path: Annotated[
         Path | None,
-        typer.Argument(help="Project folder (default: the current folder)."),
+        typer.Argument(metavar="PATH", help="Project folder (default: the current folder)."),
     ] = None,
     defaults: Annotated[
         bool, typer.Option("--defaults", help="Default for every new question; ask nothing.")
@@ -260,7 +264,7 @@ def options(
 @app.command()
 def check(
     path: Annotated[
-        Path, typer.Argument(help="Project folder (default: the current folder).")
+        Path, typer.Argument(metavar="PATH", help="Project folder (default: the current folder).")
     ] = Path("."),
     select: Annotated[
         list[str] | None,
@@ -293,7 +297,7 @@ def check(
 @app.command()
 def doctor(
     path: Annotated[
-        Path, typer.Argument(help="Project folder (default: the current folder).")
+        Path, typer.Argument(metavar="PATH", help="Project folder (default: the current folder).")
     ] = Path("."),
 ) -> None:
     """Check the tracking store and the DVC remotes.
