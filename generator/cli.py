@@ -146,9 +146,7 @@ def new(
 def setup(
     path: Annotated[
         Path | None,
-        typer.Argument(
-            metavar="PATH", help="The rendered project (default: the current folder)."
-        ),
+        typer.Argument(metavar="PATH", help="The rendered project (default: the current folder)."),
     ] = None,
     no_run: Annotated[
         bool,
