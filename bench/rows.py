@@ -52,11 +52,13 @@ class Variant:
 class Target:
     kind: str  # "ratio": at most `limit` x the row's reference; "seconds": median under `limit`
     limit: float
+    also_ratio: float | None = None  # "seconds" and, in the same run, at most this x reference
 
     def text(self, reference: str) -> str:
         if self.kind == "ratio":
             return f"<= {self.limit:g}x {reference}"
-        return f"< {self.limit:g} s"
+        also = f" and <= {self.also_ratio:g}x {reference}" if self.also_ratio else ""
+        return f"< {self.limit:g} s{also}"
 
 
 @dataclass
@@ -183,15 +185,12 @@ def row_zero_to_run(ctx: Context) -> Row:
     repro = ["uv", "run", "--quiet", "dvc", "repro", "--quiet"]
 
     def whole() -> Prepared:
+        # `new` runs the pipeline once itself and commits the baseline.
         prepared = _render_ours(ctx, env)
         assert prepared.output is not None
         dest = prepared.output
         ctx.ready_project = dest
-        steps = [
-            Step("new --defaults", prepared.steps[0].argv, dest.parent, env),
-            Step("dvc repro", repro, dest, env),
-        ]
-        return Prepared(steps, dest)
+        return Prepared([Step("new --defaults", prepared.steps[0].argv, dest.parent, env)], dest)
 
     def by_hand() -> Prepared:
         prepared = _render_ours(ctx, env, "--no-setup")
@@ -225,6 +224,12 @@ def row_zero_to_run(ctx: Context) -> Row:
                 "first commit", _shell("git add -A && git commit -q --no-verify -m init"), dest, env
             ),
             Step("dvc repro", repro, dest, env),
+            Step(
+                "baseline commit",
+                _shell("git add -A && git commit -q --no-verify -m baseline"),
+                dest,
+                env,
+            ),
         ]
         return Prepared(steps, dest)
 
@@ -232,11 +237,15 @@ def row_zero_to_run(ctx: Context) -> Row:
         "3",
         "Zero to tracked run",
         [
-            Variant("new --defaults + dvc repro", whole),
+            Variant("new --defaults (first run and baseline commit included)", whole),
             Variant("same steps by hand", by_hand),
         ],
         reference="same steps by hand",
-        targets={"new --defaults + dvc repro": Target("seconds", 60)},
+        targets={
+            "new --defaults (first run and baseline commit included)": Target(
+                "seconds", 60, also_ratio=1.0
+            ),
+        },
         parts=True,
         note="warm uv package cache (the warm-up run fills it); dvc repro runs via `uv run`",
     )
@@ -250,7 +259,6 @@ def _ready_project(ctx: Context) -> Path:
     dest = ctx.ws.fresh_dir(PROJECT)
     for argv, cwd in (
         ([ctx.ws.tool("mlops-scaffold"), "new", str(dest), "--defaults"], dest.parent),
-        (["uv", "run", "--quiet", "dvc", "repro", "--quiet"], dest),
     ):
         done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True)
         if done.returncode != 0:

@@ -70,9 +70,7 @@ def root(
 def new(
     dest: Annotated[
         str | None,
-        typer.Argument(
-            help="Folder to create (default: ./<distribution_name>).", show_default=False
-        ),
+        typer.Argument(metavar="DEST", help="Folder to create (default: ./<distribution_name>)."),
     ] = None,
     defaults: Annotated[
         bool, typer.Option("--defaults", help="Take every default; ask nothing.")
@@ -157,7 +155,7 @@ def new(
 def setup(
     path: Annotated[
         Path | None,
-        typer.Argument(help="The rendered project (default: the current folder)."),
+        typer.Argument(metavar="PATH", help="The rendered project (default: the current folder)."),
     ] = None,
     no_run: Annotated[
         bool,
@@ -177,7 +175,9 @@ def setup(
 def adopt(
     path: Annotated[
         Path | None,
-        typer.Argument(help="The cookiecutter-made project's git repository (default: here)."),
+        typer.Argument(
+            metavar="PATH", help="The cookiecutter-made project's git repository (default: here)."
+        ),
     ] = None,
     defaults: Annotated[
         bool, typer.Option("--defaults", help="Default for every answer not read from the project.")
@@ -203,7 +203,7 @@ def adopt(
 def update(
     path: Annotated[
         Path | None,
-        typer.Argument(help="Project folder (default: the current folder)."),
+        typer.Argument(metavar="PATH", help="Project folder (default: the current folder)."),
     ] = None,
     defaults: Annotated[
         bool, typer.Option("--defaults", help="Default for every new question; ask nothing.")
@@ -271,7 +271,7 @@ def options(
 @app.command()
 def check(
     path: Annotated[
-        Path, typer.Argument(help="Project folder (default: the current folder).")
+        Path, typer.Argument(metavar="PATH", help="Project folder (default: the current folder).")
     ] = Path("."),
     select: Annotated[
         list[str] | None,
@@ -304,7 +304,7 @@ def check(
 @app.command()
 def doctor(
     path: Annotated[
-        Path, typer.Argument(help="Project folder (default: the current folder).")
+        Path, typer.Argument(metavar="PATH", help="Project folder (default: the current folder).")
     ] = Path("."),
 ) -> None:
     """Check the tracking store and the DVC remotes.

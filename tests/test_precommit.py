@@ -3,15 +3,15 @@
 One rendered project per module, set up the way `mlops-scaffold new` sets it up (git init,
 `uv sync`, `dvc init`, first commit, `pre-commit install`), because the ruff and DVC hooks run
 in the project's own environment. Hook environments install once per session into a shared
-PRE_COMMIT_HOME. The standards hook installs `mlops-scaffold` from a wheel built here from a
-copy of this repository (PIP_FIND_LINKS): the configuration itself runs as generated.
+PRE_COMMIT_HOME. The standards hook runs the `mlops-scaffold` command installed on the machine:
+here the dev environment's, first on PATH (tests/test_user_install.py proves the same with the
+tool installed the README's way).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -70,21 +70,12 @@ def notebook(outputs: list[dict[str, object]], count: int | None) -> str:
 
 @pytest.fixture(scope="module")
 def hook_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """PRE_COMMIT_HOME shared by the module and pip pointed at a freshly built wheel of ours."""
+    """PRE_COMMIT_HOME shared by the module, and this checkout's tools first on PATH."""
     root = tmp_path_factory.mktemp("pre-commit")
-    source = root / "source"
-    shutil.copytree(
-        REPO_ROOT,
-        source,
-        ignore=shutil.ignore_patterns(".venv", "dist", "__pycache__", ".*_cache", ".work"),
-    )
-    run(BIN / "uv", "build", "--wheel", "--quiet", "--out-dir", root / "wheels", cwd=source)
     saved = dict(os.environ)
     os.environ["PRE_COMMIT_HOME"] = str(root / "home")
-    os.environ["PIP_FIND_LINKS"] = " ".join(
-        filter(None, [str(root / "wheels"), saved.get("PIP_FIND_LINKS")])
-    )
-    # The installed git hooks call `uv` (the hooks' entries) and pre-commit's own Python.
+    # The installed git hooks call `uv` (the hooks' entries), pre-commit's own Python and
+    # `mlops-scaffold` (the standards hook).
     os.environ["PATH"] = f"{BIN}{os.pathsep}{saved['PATH']}"
     for leaky in ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"):  # the dev environment's, not ours
         os.environ.pop(leaky, None)
@@ -105,7 +96,6 @@ def standards_check_exists() -> bool:
 def project(tmp_path_factory: pytest.TempPathFactory, hook_environment: None) -> Path:
     """A project as `mlops-scaffold new` leaves it, with the git hooks installed."""
     root = tmp_path_factory.mktemp("precommit-project")
-    # Tagged like a release of this version, so the standards hook pins the wheel built above.
     template = make_template_repo(root / "template", tag=f"v{__version__}")
     path = copier_render(template, root / "project")
     run("git", "init", "-q", "-b", "main", cwd=path)
@@ -126,11 +116,14 @@ def clean(project: Path) -> Iterator[Path]:
     run("git", "clean", "-fdq", cwd=project)  # untracked only: .venv is ignored, so kept
 
 
-def test_standards_hook_is_pinned_to_this_release(project: Path) -> None:
+def test_standards_hook_runs_the_installed_command(project: Path) -> None:
     config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
     hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
     assert {repo["repo"] for repo in config["repos"]} == {"local"}  # nothing fetched from GitHub
-    assert hooks[STANDARDS_HOOK]["additional_dependencies"] == [f"mlops-scaffold=={__version__}"]
+    # mlops-scaffold is on no package index: nothing may try to install it from one.
+    standards = hooks[STANDARDS_HOOK]
+    assert standards["language"] == "system" and "additional_dependencies" not in standards
+    assert 'exec "$tool" check' in standards["entry"]
     assert set(config["default_install_hook_types"]) == {"pre-commit", "post-checkout", "pre-push"}
     for hook_type in config["default_install_hook_types"]:
         assert (project / ".git" / "hooks" / hook_type).is_file()

@@ -87,7 +87,8 @@ def _install(venv: Path, wheel: Path) -> None:
 
 
 def test_untagged_checkout_bundles_head_as_its_version(tmp_path: Path) -> None:
-    """A fresh CI clone without tags still builds: HEAD is bundled as v<version>."""
+    """A fresh clone without tags still builds: the commit that brought the version is its
+    release, tagged in the bundle though not in the clone."""
     from generator import __version__
 
     source = _source_tree(tmp_path / "source")
@@ -141,3 +142,39 @@ def test_installed_wheel_updates_offline_to_newer_wheel(tmp_path: Path) -> None:
     assert gitignore.read_text() == (project / ".gitignore").read_text()
     assert (project / "pyproject.toml").read_text().endswith("# user edit\n")
     assert not git("ls-files", "-u", cwd=project)
+
+
+@pytest.mark.slow
+def test_wheel_updates_a_project_made_between_releases(tmp_path: Path) -> None:
+    """No tags anywhere, no version bump: a project made by a wheel of one commit of main
+    records that commit (`v0.1.0-1-g<commit>`), and a wheel of a later commit updates it."""
+    from generator import __version__
+
+    source = _source_tree(tmp_path / "source")
+    gitignore = source / "templates" / "project" / ".gitignore"
+    edit_text(gitignore, lambda text: text + "# a fix after the release\n")
+    commit_all(source, "template fix")
+    made_at = git("rev-parse", "--short", "HEAD", cwd=source).strip()
+    wheel_1 = _build_wheel(source, tmp_path / "dist-1")
+    edit_text(gitignore, lambda text: text + "# another fix\n")
+    commit_all(source, "another template fix")
+    wheel_2 = _build_wheel(source, tmp_path / "dist-2")
+    assert not git("tag", cwd=source)
+
+    venv = tmp_path / "venv"
+    subprocess.run(["uv", "venv", "-q", "--python", sys.executable, str(venv)], check=True)
+    _install(venv, wheel_1)
+    work = tmp_path / "work"
+    work.mkdir()
+    assert _tool(venv, "new", "project", "--defaults", "--no-setup", cwd=work).returncode == 0
+    project = work / "project"
+    assert answers(project)["_commit"] == f"v{__version__}-1-g{made_at}"
+    commit_all(project, "first commit", init=True)
+
+    _install(venv, wheel_2)
+    behind = _tool(venv, "update", "--check", cwd=project)
+    assert behind.returncode == 1, behind.stdout + behind.stderr
+    updated = _tool(venv, "update", "--defaults", cwd=project)
+    assert updated.returncode == 0, updated.stdout + updated.stderr
+    assert answers(project)["_commit"].startswith(f"v{__version__}-2-g")
+    assert (project / ".gitignore").read_text().endswith("# another fix\n")

@@ -270,7 +270,8 @@ def set_up(project: Path, env: dict[str, str] | None = None) -> None:
     saved = dict(os.environ)
     os.environ.update({**project_env(), **(env or {})})
     try:
-        results = run_steps(project, project_answers(project))
+        # The pipeline runs next, by `make repro` (run_pipeline_and_tests), as a user would.
+        results = run_steps(project, project_answers(project), with_pipeline=False)
     finally:
         os.environ.clear()
         os.environ.update(saved)

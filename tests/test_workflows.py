@@ -211,7 +211,9 @@ def test_template_update_and_dependabot(render) -> None:
     assert triggers(update) == {"schedule", "workflow_dispatch"}
     steps = update["jobs"]["update"]["steps"]
     script = next(step["run"] for step in steps if step.get("id") == "update")
-    assert "uvx mlops-scaffold@latest update --defaults" in script
+    # mlops-scaffold is on no package index: the newest release comes from its repository.
+    assert 'uvx --from "git+https://github.com/mlops-scaffold/mlops-scaffold.git"' in script
+    assert "mlops-scaffold update --defaults" in script
     assert "--diff-filter=U" in script  # conflicted files are listed in the PR body
     assert steps[-1]["uses"].startswith("peter-evans/create-pull-request@")
     assert steps[-1]["with"]["body-path"].endswith("/pull-request.md")
@@ -355,7 +357,10 @@ def test_gitlab_ci_is_valid_and_complete(render) -> None:
         assert needle in report_script
 
     update_script = "\n".join(config["template-update"]["script"])
-    assert "uvx mlops-scaffold@latest update --defaults" in update_script
+    assert (
+        'uvx --from "git+https://github.com/mlops-scaffold/mlops-scaffold.git" '
+        "mlops-scaffold update --defaults"
+    ) in update_script
     assert "--diff-filter=U" in update_script
     # Tokens come from CI/CD variables only: no GitLab token literal anywhere in the file.
     assert not re.search(r"gl(pat|dt|ptt|cbt)-", text)
