@@ -99,6 +99,16 @@ def git_lfs_install(project: Path, answers: Mapping[str, Any]) -> None:
         raise StepSkipped("Git LFS not chosen", "")
     if shutil.which("git-lfs") is None:
         raise StepSkipped("git-lfs is not installed", fix)
+    configured = subprocess.run(
+        ["git", "config", "--local", "--get", "filter.lfs.process"],
+        cwd=project,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+    )
+    if configured.returncode == 0:
+        # Again (`mlops-scaffold setup`): pre-commit owns the git hooks by now, and
+        # `git lfs install` would refuse to overwrite them.
+        raise StepSkipped("already installed", "")
     _run(["git", "lfs", "install", "--local"], project, fix)
 
 

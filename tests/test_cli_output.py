@@ -65,5 +65,5 @@ def test_check_on_a_terminal_prints_the_table(project_with_a_finding: Path) -> N
 def test_help_has_no_type_columns(command: str) -> None:
     done = run_cli(command, "--help")
     assert done.returncode == 0, done.stderr
-    assert "<bool>" not in done.stdout and "<str>" not in done.stdout, done.stdout
+    assert "<bool>" not in done.stdout, done.stdout
     assert "--help" in done.stdout
