@@ -50,6 +50,7 @@ from generator.versions import (
     describe,
     pep440,
     questions_text,
+    release_tags,
     resolve_commit,
     resolve_ref,
 )
@@ -57,6 +58,7 @@ from generator.wizard import collect_answers
 from generator.yamlfile import parse as parse_yaml
 
 ANSWERS_FILE = ".copier-answers.yml"
+_HASH = re.compile(r"^[0-9a-f]{7,40}$")
 UNMERGED = {"DD", "AU", "UD", "UA", "DU", "AA", "UU"}
 
 
@@ -380,7 +382,11 @@ def project_version(source: TemplateSource, project: Project) -> str:
     """The project's `_commit` as a version: a bare commit hash (what a template without tags
     records) is described against the source's release tags, e.g. `v0.1.0-25-g7b4ffd9`."""
     commit = project.commit
-    if pep440(commit) is None and resolve_commit(source, commit) is not None:
+    if commit in release_tags(source):
+        return commit
+    # An all-digit hash such as `3811168` parses as a version: look at the form, not the parse.
+    looks_like_hash = _HASH.match(commit) is not None
+    if (looks_like_hash or pep440(commit) is None) and resolve_commit(source, commit) is not None:
         return describe(source, commit)
     return commit
 

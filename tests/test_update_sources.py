@@ -121,6 +121,24 @@ def test_a_bare_commit_hash_is_described_and_updates(template: Path, project: Pa
     assert answers(project)["_commit"] == "v0.2.0"
 
 
+def test_an_all_digit_commit_hash_is_a_hash_not_a_version(template: Path, project: Path) -> None:
+    """`3811168` parses as a PEP 440 version far above v0.2.0: it must still be described."""
+    for attempt in range(400):
+        git("commit", "-q", "--allow-empty", "-m", f"between releases {attempt}", cwd=template)
+        head = git("rev-parse", "--short", "HEAD", cwd=template).strip()
+        if head.isdigit():
+            break
+    else:
+        pytest.skip("no all-digit abbreviated hash in 400 commits")
+    path = project / ".copier-answers.yml"
+    path.write_text(path.read_text().replace("_commit: v0.1.0", f"_commit: {head}"))
+    commit_all(project, "a project made between releases")
+    _release_v2(template)
+    behind = cli("update", str(project), "--check")
+    assert behind.exit_code == 1, behind.output
+    assert f"v0.1.0-{attempt + 1}-g{head}" in behind.output and "v0.2.0" in behind.output
+
+
 def test_dry_run_works_on_a_dirty_tree_and_changes_nothing(template: Path, project: Path) -> None:
     _release_v2(template)
     (project / "dvc_plots").mkdir()
