@@ -1,7 +1,8 @@
-"""Loading, splitting and fingerprinting the dataset.
+"""Reading the raw table, splitting it, and the processed splits' files.
 
-The source is scikit-learn's bundled breast-cancer table (569 rows, binary target), so the
-pipeline runs offline. Replace `load_source` to plug in your own data.
+The raw table (config.RAW_DATA, CSV or Parquet) is data, not code: `mlops-scaffold new` put it
+there and DVC tracks it (`dvc add`); nothing here ever writes it. The processed splits are
+CSV files with categorical columns read back as strings, so "007" stays "007".
 """
 
 from __future__ import annotations
@@ -11,22 +12,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from .features import TARGET
+from .schema import CATEGORICAL, TARGET
 
 
-def load_source() -> pd.DataFrame:
-    """Return the raw table with snake_case column names and an integer `target` column."""
-    from sklearn.datasets import load_breast_cancer  # here: later stages need no scikit-learn
-
-    frame = load_breast_cancer(as_frame=True).frame
-    frame.columns = [str(column).replace(" ", "_") for column in frame.columns]
-    frame[TARGET] = frame[TARGET].astype("int64")
-    return frame
+def read_raw(path: Path) -> pd.DataFrame:
+    """Read the raw table, CSV or Parquet by its suffix; a missing file exits with a hint."""
+    if not path.is_file():
+        raise SystemExit(
+            f"error: {path} does not exist: put the raw table there "
+            "(`dvc pull` fetches it when it is versioned with DVC)"
+        )
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return pd.read_parquet(path)
+    return read_table(path)
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """Read a CSV written by `write_table`."""
-    return pd.read_csv(path)
+    """Read a CSV (a processed split or a batch of new rows) with categorical columns as strings."""
+    header = pd.read_csv(path, nrows=0).columns
+    return pd.read_csv(path, dtype={name: str for name in CATEGORICAL if name in header})
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:
@@ -35,12 +39,17 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
 
 
-def split(frame: pd.DataFrame, test_size: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Stratified train/test split, deterministic for a given seed."""
+def split(
+    frame: pd.DataFrame, test_size: float, seed: int, stratify: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Train/test split, deterministic for a seed; stratified on the target for classes."""
     from sklearn.model_selection import train_test_split
 
     train, test = train_test_split(
-        frame, test_size=test_size, random_state=seed, stratify=frame[TARGET]
+        frame,
+        test_size=test_size,
+        random_state=seed,
+        stratify=frame[TARGET] if stratify else None,
     )
     return train.reset_index(drop=True), test.reset_index(drop=True)
 

@@ -9,6 +9,13 @@ A feature has drifted when two measures agree:
   number of features (Bonferroni): the shift is not sampling noise, even with 30 features
   tested at once.
 
+Categorical features are compared over their categories: the PSI of the category shares and a
+chi-square test of the two count vectors, with the same thresholds; a category the reference
+never had is flagged by name (`new_categories`) and counts as drift on its own. Missing values
+are left out of numeric comparisons and are a category of their own for categorical ones.
+The report also compares the model's predictions on both sides (`prediction`), for reading:
+it does not count among the drifted features.
+
 Either measure alone misleads: the PSI of a small batch is noisy (about bins/rows), so on 100
 rows some of 30 in-distribution features exceed 0.2 by chance, while a test on a large batch
 flags shifts too small to matter. The report is plain data (rounded, sorted) so the same
@@ -97,11 +104,74 @@ def compare_feature(
     }
 
 
+MISSING = "<missing>"
+"""The category of missing values in categorical comparisons."""
+
+
+def chi_square_test(reference: np.ndarray, batch: np.ndarray) -> tuple[float, float]:
+    """Chi-square test of homogeneity of two count vectors: (statistic, p-value)."""
+    from scipy.stats import chi2_contingency  # imported here: only this function needs SciPy
+
+    table = np.vstack([reference, batch])
+    table = table[:, table.sum(axis=0) > 0]
+    if table.shape[1] < 2:
+        return 0.0, 1.0
+    result = chi2_contingency(table)
+    return float(result.statistic), float(result.pvalue)
+
+
+def _categories(values: pd.Series) -> pd.Series:
+    return values.astype(object).where(values.notna(), MISSING).astype(str)
+
+
+def compare_category(
+    reference: pd.Series, batch: pd.Series, thresholds: Thresholds, alpha: float
+) -> dict[str, Any]:
+    """The statistics of one categorical feature: PSI over categories, chi-square, new values."""
+    ref, new = _categories(reference), _categories(batch)
+    known = sorted(set(ref))
+    unseen = sorted(set(new) - set(known))
+    categories = [*known, *unseen]
+    ref_counts = ref.value_counts().reindex(categories, fill_value=0).to_numpy(dtype=float)
+    batch_counts = new.value_counts().reindex(categories, fill_value=0).to_numpy(dtype=float)
+    ref_shares = (ref_counts + SMOOTHING) / (ref_counts.sum() + SMOOTHING * len(categories))
+    batch_shares = (batch_counts + SMOOTHING) / (batch_counts.sum() + SMOOTHING * len(categories))
+    psi = psi_of_shares(ref_shares, batch_shares)
+    statistic, p_value = chi_square_test(ref_counts, batch_counts)
+    return {
+        "kind": "categorical",
+        "psi": _number(psi),
+        "chi2_statistic": _number(statistic),
+        "p_value": _number(p_value),
+        "new_categories": unseen,
+        "drifted": bool(unseen) or bool(psi > thresholds.psi and p_value < alpha),
+        "bins": {
+            "edges": categories,
+            "reference": [_number(float(share)) for share in ref_shares],
+            "batch": [_number(float(share)) for share in batch_shares],
+        },
+    }
+
+
+def _compare_column(
+    reference: pd.Series, batch: pd.Series, categorical: bool, thresholds: Thresholds, alpha: float
+) -> dict[str, Any]:
+    if categorical:
+        return compare_category(reference, batch, thresholds, alpha)
+    ref = pd.to_numeric(reference, errors="coerce").dropna().to_numpy(dtype=float)
+    new = pd.to_numeric(batch, errors="coerce").dropna().to_numpy(dtype=float)
+    if len(ref) < 2 or len(new) < 2:
+        raise ValueError(f"drift: column '{reference.name}' has fewer than 2 values on a side")
+    return {"kind": "numeric", **compare_feature(ref, new, thresholds, alpha)}
+
+
 def compare(
     reference: pd.DataFrame,
     batch: pd.DataFrame,
     thresholds: Thresholds,
     sources: dict[str, str] | None = None,
+    categorical: tuple[str, ...] | list[str] = (),
+    predictions: tuple[pd.Series, pd.Series] | None = None,
 ) -> dict[str, Any]:
     """Compare every column of `reference` with the same column of `batch`.
 
@@ -116,16 +186,19 @@ def compare(
     columns = list(reference.columns)
     alpha = thresholds.alpha / len(columns)  # Bonferroni: the family-wise rate stays `alpha`
     features = {
-        name: compare_feature(
-            reference[name].to_numpy(dtype=float),
-            batch[name].to_numpy(dtype=float),
-            thresholds,
-            alpha,
+        name: _compare_column(
+            reference[name], batch[name], name in categorical, thresholds, alpha
         )
         for name in columns
     }
     drifted = sorted(name for name, stats in features.items() if stats["drifted"])
+    extra: dict[str, Any] = {}
+    if predictions is not None:
+        ref_pred, batch_pred = predictions
+        text = not pd.api.types.is_float_dtype(ref_pred)
+        extra["prediction"] = _compare_column(ref_pred, batch_pred, text, thresholds, alpha)
     return {
+        **extra,
         "drift": bool(drifted),
         "drifted": drifted,
         "features": features,
@@ -178,10 +251,15 @@ def _bars(stats: dict[str, Any], width: int = 300, height: int = 110) -> str:
 
 
 def _table_row(name: str, stats: dict[str, Any]) -> str:
+    test = stats.get("ks_statistic", stats.get("chi2_statistic", ""))
+    new = stats.get("new_categories") or []
     cells = [
         html.escape(name),
-        *(str(stats[key]) for key in ("psi", "ks_statistic", "p_value")),
-        *(str(stats[key]) for key in ("reference_mean", "batch_mean")),
+        str(stats["psi"]),
+        f"{test} ({'KS' if 'ks_statistic' in stats else 'chi-square'})",
+        str(stats["p_value"]),
+        *(html.escape(str(stats.get(key, ""))) for key in ("reference_mean", "batch_mean")),
+        html.escape(", ".join(new)) or "-",
         "yes" if stats["drifted"] else "no",
     ]
     opening = '<tr class="drifted">' if stats["drifted"] else "<tr>"
@@ -203,6 +281,14 @@ def render_html(report: dict[str, Any], title: str = "Data drift report") -> str
     else:
         verdict = f'<p class="verdict">No drift in any of the {len(features)} features.</p>'
     rows = "\n".join(_table_row(name, features[name]) for name in order)
+    prediction = ""
+    if "prediction" in report:
+        stats = report["prediction"]
+        prediction = (
+            "<h2>Predictions</h2><p>The model's predictions on both sides (not counted as a "
+            f"feature): PSI {stats['psi']}, p-value {stats['p_value']}.</p>"
+            f"<figure>{_bars(stats)}</figure>"
+        )
     plots = "\n".join(
         f"<figure>{_bars(features[name])}<figcaption>{html.escape(name)}: "
         f"PSI {features[name]['psi']}, p {features[name]['p_value']}</figcaption></figure>"
@@ -227,12 +313,13 @@ A feature has drifted when its PSI over {limits["bins"]} quantile bins of the re
 {limits["psi"]} and the Kolmogorov-Smirnov p-value is below {limits["alpha_per_feature"]}
 (alpha {limits["alpha"]} over {len(features)} features, Bonferroni).</p>
 <table>
-<thead><tr><th>Feature</th><th>PSI</th><th>KS statistic</th><th>p-value</th>
-<th>Reference mean</th><th>Batch mean</th><th>Drifted</th></tr></thead>
+<thead><tr><th>Feature</th><th>PSI</th><th>Test statistic</th><th>p-value</th>
+<th>Reference mean</th><th>Batch mean</th><th>New categories</th><th>Drifted</th></tr></thead>
 <tbody>
 {rows}
 </tbody>
 </table>
+{prediction}
 <h2>Share of rows per reference quantile bin</h2>
 <p>Grey: reference; colour: batch (red when drifted). Bins run from low to high values.</p>
 <div class="plots">

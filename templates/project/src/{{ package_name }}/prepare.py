@@ -1,4 +1,8 @@
-"""Stage `prepare`: materialise the raw table, validate it, split it into train and test."""
+"""Stage `prepare`: validate the raw table, split it into train and test.
+
+The raw table (config.RAW_DATA) is only read: DVC tracks it as data (`dvc add`), not as an
+output of this stage.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +11,30 @@ from pathlib import Path
 import pandas as pd
 
 from .config import RAW_DATA, TEST_DATA, TRAIN_DATA, load_params
-from .data import load_source, read_table, split, write_table
+from .data import read_raw, split, write_table
 from .seed import seed_everything
+from .task import current
 from .validation import SchemaError, validate
 
 
 def read_valid_table(path: Path) -> pd.DataFrame:
-    """Read and validate `path`; a violation exits with one line naming the column."""
-    frame = read_table(path)
+    """Read and validate `path`; violations exit non-zero, one line each naming the column."""
+    frame = read_raw(path)
     try:
-        validate(frame)
+        return validate(frame)
     except SchemaError as exc:
-        raise SystemExit(f"error: {path} breaks the data schema: {exc}") from None
-    return frame
+        raise SystemExit(f"error: {path} breaks the data schema (src schema.py):\n{exc}") from None
 
 
 def main() -> None:
-    """Validate the table as written to disk, so the check sees what later stages read."""
+    """Split the validated table (stratified on the target for classification)."""
     params = load_params()
     seed_everything(params.seed)
-    write_table(load_source(), RAW_DATA)
     raw = read_valid_table(RAW_DATA)
-    train, test = split(raw, params.test_size, params.seed)
+    train, test = split(raw, params.test_size, params.seed, stratify=current().classification)
     write_table(train, TRAIN_DATA)
     write_table(test, TEST_DATA)
-    print(f"prepare: {len(raw)} rows -> {len(train)} train, {len(test)} test")
+    print(f"prepare: {len(raw)} rows of {RAW_DATA} -> {len(train)} train, {len(test)} test")
 
 
 if __name__ == "__main__":

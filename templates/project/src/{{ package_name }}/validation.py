@@ -1,105 +1,84 @@
-"""The data contract: a table that breaks it stops the pipeline with one clear line.
+"""Checking tables against the data contract, schema.SCHEMA (a pandera schema, yours to edit).
 
-Checks run in order (columns, nulls, types, ranges) so the first message names the real cause.
+Validation is lazy: every problem is collected, then reported one line each, naming the
+column, so one run shows everything to fix. A table that breaks the contract stops the
+pipeline; a batch of new rows (scoring, serving, monitoring) is checked on its feature columns.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import numpy as np
 import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaError as PanderaError
+from pandera.errors import SchemaErrors
 
-from .features import TARGET
+from .features import FEATURES
+from .schema import CATEGORICAL, SCHEMA
+
+MAX_LINES = 20
+"""The most problems a message lists; the rest are counted."""
 
 
 class SchemaError(ValueError):
-    """The table does not match the schema; the message names the column."""
+    """The table does not match the schema; each line of the message names a column."""
 
 
-@dataclass(frozen=True)
-class Column:
-    """Expected type and range of one column; `allowed` restricts it to a set of values."""
+def _problems(error: SchemaErrors) -> list[str]:
+    """One line per (column, check) with a few of the offending values."""
+    cases = error.failure_cases
+    lines = []
+    for (column, check), found in cases.groupby(["column", "check"], sort=True, dropna=False):
+        name = "the table" if pd.isna(column) else f"column '{column}'"
+        values = [str(value) for value in found["failure_case"].head(3)]
+        if check == "column_in_dataframe":
+            lines.append(f"{name.replace('the table', 'a column')}: missing ({', '.join(values)})")
+            continue
+        if check == "not_nullable":
+            lines.append(f"{name}: {len(found)} missing value(s) where none are allowed")
+            continue
+        lines.append(f"{name}: fails {check} ({len(found)} value(s), e.g. {', '.join(values)})")
+    return lines
 
-    name: str
-    kind: str  # "float" or "int"
-    minimum: float | None = None
-    maximum: float | None = None
-    allowed: frozenset[int] | None = None
-    nullable: bool = False
+
+def _missing_as_nan(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing strings as NaN (not None or pd.NA), the one missing value every encoder knows."""
+    frame = frame.copy()
+    for name in CATEGORICAL:
+        if name in frame.columns:
+            values = frame[name].astype(object)
+            frame[name] = values.where(values.notna(), np.nan)
+    return frame
 
 
-_MEASUREMENTS = (
-    "radius",
-    "texture",
-    "perimeter",
-    "area",
-    "smoothness",
-    "compactness",
-    "concavity",
-    "concave_points",
-    "symmetry",
-    "fractal_dimension",
-)
-# Cell-nucleus measurements are physical sizes and ratios: never negative, far below 1e4.
-FEATURES = (
-    *(f"mean_{m}" for m in _MEASUREMENTS),
-    *(f"{m}_error" for m in _MEASUREMENTS),
-    *(f"worst_{m}" for m in _MEASUREMENTS),
-)
-SCHEMA = (
-    *(Column(name, "float", minimum=0.0, maximum=1e4) for name in FEATURES),
-    Column(TARGET, "int", allowed=frozenset({0, 1})),
-)
-FEATURE_SCHEMA = tuple(column for column in SCHEMA if column.name != TARGET)
+def _validate(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    try:
+        return _missing_as_nan(schema.validate(_missing_as_nan(frame), lazy=True))
+    except SchemaErrors as exc:
+        lines = _problems(exc)
+    except PanderaError as exc:  # not collected lazily (e.g. the table itself is unusable)
+        lines = [str(exc).splitlines()[0]]
+    if len(lines) > MAX_LINES:
+        lines = [*lines[:MAX_LINES], f"... and {len(lines) - MAX_LINES} more problem(s)"]
+    raise SchemaError("\n".join(lines))
+
+
+def validate(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table coerced to the schema's types; raise SchemaError listing every problem."""
+    return _validate(frame, SCHEMA)
+
+
+FEATURE_SCHEMA = SCHEMA.select_columns([name for name in FEATURES if name in SCHEMA.columns])
 """What new rows need: the model's inputs, without the target (scoring, serving, monitoring)."""
 
 
-def validate(frame: pd.DataFrame, schema: tuple[Column, ...] = SCHEMA) -> None:
-    """Raise SchemaError on the first violation of `schema`."""
-    expected = [column.name for column in schema]
-    missing = [name for name in expected if name not in frame.columns]
-    if missing:
-        raise SchemaError(f"column '{missing[0]}' is missing ({len(missing)} missing in total)")
-    unexpected = [name for name in frame.columns if name not in expected]
-    if unexpected:
-        raise SchemaError(f"column '{unexpected[0]}' is not in the schema")
-    for column in schema:
-        _check_column(frame[column.name], column)
+def feature_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The feature columns of new rows, in schema order, coerced and validated.
 
-
-def feature_table(frame: pd.DataFrame, schema: tuple[Column, ...] = FEATURE_SCHEMA) -> pd.DataFrame:
-    """The feature columns of new rows, in schema order and validated.
-
-    Other columns (the target when labels are known, ids) are left out, so a file of new rows
-    may carry them. Raise SchemaError when a feature is missing or breaks the schema.
+    Other columns (the target when labels are known, ids, dates) are left out, so a file of new
+    rows in the raw form of the table is accepted. Raise SchemaError on any problem.
     """
-    missing = [column.name for column in schema if column.name not in frame.columns]
+    missing = [name for name in FEATURES if name not in frame.columns]
     if missing:
-        raise SchemaError(f"column '{missing[0]}' is missing ({len(missing)} missing in total)")
-    table = frame[[column.name for column in schema]]
-    validate(table, schema)
-    return table
-
-
-def _check_column(values: pd.Series, column: Column) -> None:
-    nulls = int(values.isna().sum())
-    if nulls and not column.nullable:
-        raise SchemaError(f"column '{column.name}' has {nulls} null value(s)")
-    present = values.dropna()
-    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
-    if not numeric:
-        raise SchemaError(f"column '{column.name}' should be {column.kind}, got {values.dtype}")
-    if column.kind == "int" and not (present == present.round()).all():
-        raise SchemaError(f"column '{column.name}' should be int, got fractional values")
-    if column.minimum is not None and (present < column.minimum).any():
-        raise SchemaError(
-            f"column '{column.name}' has values below {column.minimum} (min {present.min()})"
-        )
-    if column.maximum is not None and (present > column.maximum).any():
-        raise SchemaError(
-            f"column '{column.name}' has values above {column.maximum} (max {present.max()})"
-        )
-    if column.allowed is not None:
-        bad = sorted(set(present.tolist()) - column.allowed)
-        if bad:
-            raise SchemaError(f"column '{column.name}' has unexpected values {bad[:5]}")
+        raise SchemaError("\n".join(f"column '{name}': missing" for name in missing))
+    return _validate(frame[FEATURES], FEATURE_SCHEMA)[FEATURES]
