@@ -12,6 +12,7 @@ edit them: nothing is silently dropped.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import math
 import os
@@ -396,11 +397,27 @@ def profile_table(
     path: Path, target: str, *, task: str | None = None, file_name: str | None = None
 ) -> Profile:
     """Read and profile `path`; `task` is the user's `-d task=` (checked), else inferred."""
+    return profile(read_table(path), path, target, task=task, file_name=file_name)
+
+
+def profile(
+    table: pa.Table,
+    path: Path,
+    target: str,
+    *,
+    task: str | None = None,
+    file_name: str | None = None,
+) -> Profile:
+    """Profile a table read from `path` (named in the messages) for `target`."""
     import pyarrow.compute as pc
 
-    table = read_table(path)
     _check_target(target, table, path)
     rows = table.num_rows
+    if rows < MIN_ROWS:
+        raise TooFewRows(
+            f"{path.name} has {rows} rows; a project needs at least {MIN_ROWS} to hold out a "
+            f"{TEST_SHARE:.0%} test split"
+        )
     columns = tuple(profile_column(name, table.column(name), rows) for name in table.column_names)
     target_profile = next(c for c in columns if c.name == target)
     if target_profile.nulls:
@@ -419,16 +436,10 @@ def profile_table(
             f"row; there is nothing to learn"
         )
     inferred = infer_task(target_profile)
-    if task is not None:
-        if task not in TASKS:
-            raise TaskMismatch(f"unknown task {task!r}; choose one of: {', '.join(TASKS)}")
-        _check_task(task, target_profile)
-    chosen = task or inferred
     counts: dict[Any, int] = {}
-    if chosen != "regression":
+    if target_profile.distinct <= MAX_CATEGORIES:
         pairs = pc.value_counts(table.column(target)).to_pylist()
         counts = {pair["values"]: pair["counts"] for pair in pairs}
-    _check_rows(target_profile, rows, chosen, counts)
     # The target is never excluded as a feature would be (all-distinct prices are not an id).
     columns = tuple(
         ColumnProfile(c.name, c.kind, c.nulls, c.distinct, c.minimum, c.maximum, c.values, None)
@@ -441,7 +452,7 @@ def profile_table(
         rows=rows,
         columns=columns,
         target=target,
-        task=chosen,
+        task=inferred,
         inferred_task=inferred,
         class_counts=counts,
     )
@@ -451,7 +462,23 @@ def profile_table(
             f"{path.name} has no usable feature besides the target {target!r}"
             + (f" (excluded: {reasons})" if reasons else "")
         )
-    return found
+    return choose_task(found, task or inferred)
+
+
+def choose_task(found: Profile, task: str) -> Profile:
+    """The profile for `task` (the inferred one, `-d task=` or the wizard's answer), refused
+    when the target contradicts it or has too few rows for its split."""
+    if task not in TASKS:
+        raise TaskMismatch(f"unknown task {task!r}; choose one of: {', '.join(TASKS)}")
+    target = found.column(found.target)
+    _check_task(task, target)
+    if task != "regression" and not found.class_counts:
+        raise TaskMismatch(
+            f"task={task} needs class labels; {found.target!r} has {target.distinct} distinct "
+            f"values: use task=regression"
+        )
+    _check_rows(target, found.rows, task, found.class_counts)
+    return dataclasses.replace(found, task=task)
 
 
 def copy_table(source: Path, destination: Path) -> None:
