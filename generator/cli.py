@@ -128,27 +128,43 @@ def new(
             help="Git tag, branch or commit of a Copier --template (default: its newest tag).",
         ),
     ] = None,
+    dataset: Annotated[
+        Path | None,
+        typer.Option(
+            "--dataset",
+            metavar="PATH",
+            help="Your table (CSV or Parquet), copied to data/raw/ with a schema inferred from "
+            "it (default: the task's bundled demo).",
+        ),
+    ] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target",
+            metavar="COLUMN",
+            help="The column of --dataset to predict; the task is inferred from it.",
+        ),
+    ] = None,
 ) -> None:
     """Create a new project with a wizard."""
-    from generator.new import run_new
+    from generator.new import NewOptions, run_new
 
-    _guarded(
-        lambda: run_new(
-            dest,
-            defaults=defaults,
-            data=data or [],
-            answers_file=answers_file,
-            yes=yes,
-            dry_run=dry_run,
-            force=force,
-            no_setup=no_setup,
-            console=_console(),
-            template=template,
-            trust=trust,
-            no_run=no_run,
-            vcs_ref=vcs_ref,
-        )
+    options = NewOptions(
+        defaults=defaults,
+        data=tuple(data or ()),
+        answers_file=answers_file,
+        yes=yes,
+        dry_run=dry_run,
+        force=force,
+        no_setup=no_setup,
+        template=template,
+        trust=trust,
+        no_run=no_run,
+        vcs_ref=vcs_ref,
+        dataset=dataset,
+        target=target,
     )
+    _guarded(lambda: run_new(dest, options, _console()))
 
 
 @app.command()

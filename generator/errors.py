@@ -55,3 +55,32 @@ class UntrustedTemplateError(Refused):
 
 class NotAdoptableError(Refused):
     """`adopt` cannot start: not a git repository, uncommitted changes, or already adopted."""
+
+
+class DatasetError(ScaffoldError):
+    """The table given to `new --dataset` cannot make a project (unreadable, wrong target, too
+    small, no feature, too large for memory, a task it contradicts); nothing was written."""
+
+
+class DatasetUnreadable(DatasetError):
+    """The file is missing, unreadable, not a table, or of an unsupported kind."""
+
+
+class DatasetTooLarge(DatasetError):
+    """The file is larger than the memory `new` may use to read it (checked before reading)."""
+
+
+class TargetError(DatasetError):
+    """The target column is unknown, has a single value, missing values, or an unusable type."""
+
+
+class TooFewRows(DatasetError):
+    """Fewer rows (or rows per class) than the pipeline's train/test split needs."""
+
+
+class NoFeatureError(DatasetError):
+    """Every column but the target is excluded (identifiers, dates, free text, constants)."""
+
+
+class TaskMismatch(DatasetError):
+    """`-d task=...` contradicts the target's type (e.g. binary for a target with 5 classes)."""

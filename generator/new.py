@@ -7,6 +7,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,9 +17,20 @@ from rich.prompt import Confirm
 from rich.tree import Tree
 
 from generator.answers import check_known, load_answers_file, parse_data_options
+from generator.dataset import choose_task
 from generator.environments import runner_hint
-from generator.errors import Aborted, DestinationError, UsageError
+from generator.errors import Aborted, DatasetUnreadable, DestinationError, UsageError
 from generator.paths import destination
+from generator.project_data import (
+    DatasetChoice,
+    ask_dataset,
+    check_stored_name,
+    choose,
+    choose_demo,
+    stored_name,
+    summary,
+    write_into,
+)
 from generator.render import (
     check_destination,
     list_files,
@@ -37,68 +49,81 @@ if TYPE_CHECKING:
     from generator.interop.ask import Asked
 
 
-def run_new(
-    dest: str | Path | None,
-    *,
-    defaults: bool,
-    data: list[str],
-    answers_file: Path | None,
-    yes: bool,
-    dry_run: bool,
-    force: bool,
-    no_setup: bool,
-    console: Console,
-    template: str | None = None,
-    trust: bool = False,
-    no_run: bool = False,
-    vcs_ref: str | None = None,
-) -> int:
+@dataclass(frozen=True)
+class NewOptions:
+    """The options of `new`, as the command line gives them."""
+
+    defaults: bool = False
+    data: tuple[str, ...] = ()
+    answers_file: Path | None = None
+    yes: bool = False
+    dry_run: bool = False
+    force: bool = False
+    no_setup: bool = False
+    template: str | None = None
+    trust: bool = False
+    no_run: bool = False
+    vcs_ref: str | None = None
+    dataset: Path | None = None  # the user's table (CSV or Parquet); None: the task's demo
+    target: str | None = None
+
+
+def run_new(dest: str | Path | None, options: NewOptions, console: Console) -> int:
     dest = destination(dest)
-    if template is not None and not _is_our_template(template):
-        return _run_new_from_template(
-            template,
-            dest,
-            trust=trust,
-            vcs_ref=vcs_ref,
-            defaults=defaults,
-            data=data,
-            answers_file=answers_file,
-            yes=yes,
-            dry_run=dry_run,
-            force=force,
-            no_setup=no_setup,
-            console=console,
-        )
-    if vcs_ref is not None:
+    if options.template is not None and not _is_our_template(options.template):
+        if options.dataset is not None or options.target is not None:
+            raise UsageError(
+                "--dataset and --target make a project of our template, not --template's"
+            )
+        return _run_new_from_template(options.template, dest, options, console)
+    if options.vcs_ref is not None:
         raise UsageError("--vcs-ref chooses a version of a --template; ours follows the tool")
     source = resolve_source()
     questions = source_questions(source)
     provided: dict[str, Any] = {}
-    if answers_file is not None:
-        provided |= load_answers_file(answers_file)
-    provided |= parse_data_options(data)
+    if options.answers_file is not None:
+        provided |= load_answers_file(options.answers_file)
+    provided |= parse_data_options(options.data)
     check_known(provided, questions)
+    if options.target is not None:
+        if str(provided.get("target", options.target)) != options.target:
+            raise UsageError("--target and -d target= name different columns")
+        provided["target"] = options.target
 
     overrides: dict[str, Any] = {}
+    force = options.force
     if dest is not None:
         _refuse_unfinished(dest, force=force)
         check_destination(dest, force=force)
         if "project_name" not in provided and dest.name:
             overrides["project_name"] = dest.name
-    if not (no_setup or dry_run) and shutil.which("git") is None:
+    if not (options.no_setup or options.dry_run) and shutil.which("git") is None:
         raise DestinationError("git is not installed; install git or pass --no-setup")
 
     terminal = sys.stdin.isatty()
-    interactive = terminal and not defaults
+    interactive = terminal and not options.defaults
+    choice = _choose_dataset(options, provided, interactive=interactive, console=console)
+    if choice is not None:
+        # The table decides the target and the file's name; the task it implies becomes the
+        # task question's default (asked to confirm, or taken with --yes / --defaults).
+        provided["target"] = choice.profile.target
+        provided["dataset_file"] = choice.profile.file_name
+        overrides["task"] = choice.profile.task
+        console.print(f"[green]✓[/] read {summary(choice)}")
     answers = collect_answers(
         questions,
         provided,
         # --yes without a terminal: nothing else could answer, the defaults do.
-        use_defaults=defaults or (yes and not terminal),
+        use_defaults=options.defaults or (options.yes and not terminal),
         interactive=interactive,
         console=console,
         default_overrides=overrides,
     )
+    task = str(answers.get("task", "binary"))
+    if choice is None:
+        choice = choose_demo(task, str(answers["target"]), str(answers["dataset_file"]))
+    elif task != choice.profile.task:
+        choice = replace(choice, profile=choose_task(choice.profile, task))
     if dest is None:
         dest = destination(Path.cwd() / answers["distribution_name"])
         assert dest is not None
@@ -109,28 +134,70 @@ def run_new(
     console.print(summary_table(answers, f"New project in {dest}"))
     if (
         interactive
-        and not yes
+        and not options.yes
         and not Confirm.ask("Create the project?", default=True, console=console)
     ):
         raise Aborted("aborted; nothing was written")
 
-    if dry_run:
+    package = str(answers["package_name"])
+    if options.dry_run:
         files = render_preview(source, answers)
+        files = sorted({*files, *_dataset_files(package, choice)})
         console.print(_tree(dest, files))
         console.print(f"[dim]dry run: {len(files)} files would be written; nothing was written.[/]")
         return 0
 
     with console.status("Rendering the template..."):
-        files = render_project(source, dest, answers, force=force)
+        files = render_project(
+            source,
+            dest,
+            answers,
+            force=force,
+            finish=lambda root: write_into(root, package, choice),
+        )
     console.print(f"[green]✓[/] rendered {len(files)} files into {literal(dest)}")
-    if no_setup:
+    if options.no_setup:
         console.print(_next_steps(dest, answers, setup_done=False))
         return 0
 
-    results = run_setup(dest, answers, console, with_pipeline=not no_run)
+    results = run_setup(dest, answers, console, with_pipeline=not options.no_run)
     console.print(_next_steps(dest, answers, setup_done=True, results=results))
     failed = [r for r in results if r.status == "failed"]
     return 1 if failed else 0
+
+
+def _choose_dataset(
+    options: NewOptions, provided: Mapping[str, Any], *, interactive: bool, console: Console
+) -> DatasetChoice | None:
+    """The user's table from `--dataset`, or asked for on a terminal (Enter: the demo);
+    profiled now, so a table that cannot make a project stops `new` before any write."""
+    asked = options.dataset is None and interactive
+    dataset = ask_dataset(console) if asked else options.dataset
+    while dataset is not None:
+        target = provided.get("target")
+        task = provided.get("task")
+        try:
+            choice = choose(
+                dataset,
+                None if target is None else str(target),
+                None if task is None else str(task),
+                interactive=interactive,
+                console=console,
+            )
+        except DatasetUnreadable as error:
+            if not asked:
+                raise
+            console.print(f"  [red]✗ {literal(error.message)}[/]")
+            dataset = ask_dataset(console)
+            continue
+        name = str(provided.get("dataset_file") or stored_name(dataset))
+        check_stored_name(dataset, name)
+        return replace(choice, profile=replace(choice.profile, file_name=name))
+    return None
+
+
+def _dataset_files(package: str, choice: DatasetChoice) -> list[Path]:
+    return [Path("data", "raw", choice.profile.file_name), Path("src", package, "schema.py")]
 
 
 def _refuse_unfinished(dest: Path, *, force: bool) -> None:
@@ -153,19 +220,7 @@ def _is_our_template(source: str) -> bool:
 
 
 def _run_new_from_template(
-    source: str,
-    dest: str | Path | None,
-    *,
-    trust: bool,
-    vcs_ref: str | None = None,
-    defaults: bool,
-    data: list[str],
-    answers_file: Path | None,
-    yes: bool,
-    dry_run: bool,
-    force: bool,
-    no_setup: bool,
-    console: Console,
+    source: str, dest: Path | None, options: NewOptions, console: Console
 ) -> int:
     """`new --template SOURCE`: a third-party Copier or cookiecutter template, same wizard.
 
@@ -178,11 +233,12 @@ def _run_new_from_template(
     from generator.interop.cookiecutter_render import pre_prompt
     from generator.interop.detect import open_template
 
+    trust, vcs_ref, defaults = options.trust, options.vcs_ref, options.defaults
+    yes, dry_run, force, no_setup = options.yes, options.dry_run, options.force, options.no_setup
     provided: dict[str, Any] = {}
-    if answers_file is not None:
-        provided |= load_answers_file(answers_file)
-    provided |= parse_data_options(data)
-    dest = destination(dest)
+    if options.answers_file is not None:
+        provided |= load_answers_file(options.answers_file)
+    provided |= parse_data_options(options.data)
     if dest is not None:
         check_destination(dest, force=force)
     if not (no_setup or dry_run) and shutil.which("git") is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -95,8 +95,12 @@ def render_project(
     *,
     force: bool = False,
     ref: str | None = None,
+    finish: Callable[[Path], None] | None = None,
 ) -> list[Path]:
-    """Render into `dest` atomically; returns the files written, relative to `dest`."""
+    """Render into `dest` atomically; returns the files written, relative to `dest`.
+
+    `finish` adds to the render before it moves into place (the table and schema of `new`),
+    so its failure leaves nothing behind either."""
     check_destination(dest, force=force)
     parent = dest.parent
     try:
@@ -106,6 +110,8 @@ def render_project(
         raise DestinationError(f"cannot write to {parent}: {error.strerror}") from None
     try:
         render_to(source, staging, answers, ref=ref)
+        if finish is not None:
+            finish(staging)
         files = list_files(staging)
         _move_into_place(staging, dest)
     except BaseException:
