@@ -72,13 +72,22 @@ FEATURE_SCHEMA = SCHEMA.select_columns([name for name in FEATURES if name in SCH
 """What new rows need: the model's inputs, without the target (scoring, serving, monitoring)."""
 
 
-def feature_table(frame: pd.DataFrame) -> pd.DataFrame:
+MONITOR_SCHEMA = FEATURE_SCHEMA.update_columns(
+    {name: {"checks": []} for name in CATEGORICAL if name in FEATURE_SCHEMA.columns}
+)
+"""FEATURE_SCHEMA without the allowed values of categorical columns: monitoring reports a new
+category as drift, by name, instead of refusing the batch."""
+
+
+def feature_table(frame: pd.DataFrame, new_categories: bool = False) -> pd.DataFrame:
     """The feature columns of new rows, in schema order, coerced and validated.
 
     Other columns (the target when labels are known, ids, dates) are left out, so a file of new
-    rows in the raw form of the table is accepted. Raise SchemaError on any problem.
+    rows in the raw form of the table is accepted. Raise SchemaError on any problem; with
+    `new_categories`, categories the schema does not list are let through (monitoring).
     """
     missing = [name for name in FEATURES if name not in frame.columns]
     if missing:
         raise SchemaError("\n".join(f"column '{name}': missing" for name in missing))
-    return _validate(frame[FEATURES], FEATURE_SCHEMA)[FEATURES]
+    schema = MONITOR_SCHEMA if new_categories else FEATURE_SCHEMA
+    return _validate(frame[FEATURES], schema)[FEATURES]
