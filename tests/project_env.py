@@ -43,8 +43,23 @@ def run(
 
 
 def render_project(template: Path, dest: Path, **answers: object) -> Path:
-    """Render with plain Copier and default answers, overridden by `answers`."""
-    return copier_render(template, dest, **answers)
+    """Render with plain Copier and default answers, overridden by `answers`, then add the
+    task's bundled demo table and its schema.py as `mlops-scaffold new` does (a plain render
+    has neither: the table is data and the schema is the user's file)."""
+    copier_render(template, dest, **answers)
+    install_demo(dest)
+    return dest
+
+
+def install_demo(root: Path) -> None:
+    """The demo table of the project's task into data/raw/ and its inferred schema.py."""
+    import yaml
+
+    from generator.project_data import choose_demo, write_into
+
+    answers = yaml.safe_load((root / ".copier-answers.yml").read_text(encoding="utf-8"))
+    choice = choose_demo(answers["task"], answers["target"], answers["dataset_file"])
+    write_into(root, answers["package_name"], choice)
 
 
 def files_of(root: Path) -> list[str]:

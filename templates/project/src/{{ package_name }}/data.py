@@ -40,10 +40,18 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
 
 
 def split(
-    frame: pd.DataFrame, test_size: float, seed: int, stratify: bool
+    frame: pd.DataFrame, test_size: float, seed: int, stratify: bool | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Train/test split, deterministic for a seed; stratified on the target for classes."""
+    """Train/test split, deterministic for a seed; stratified on the target for classes.
+
+    `stratify` defaults to the task's choice: yes for classification, no for regression.
+    """
     from sklearn.model_selection import train_test_split
+
+    if stratify is None:
+        from .task import current
+
+        stratify = current().classification
 
     train, test = train_test_split(
         frame,

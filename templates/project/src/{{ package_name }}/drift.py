@@ -186,9 +186,7 @@ def compare(
     columns = list(reference.columns)
     alpha = thresholds.alpha / len(columns)  # Bonferroni: the family-wise rate stays `alpha`
     features = {
-        name: _compare_column(
-            reference[name], batch[name], name in categorical, thresholds, alpha
-        )
+        name: _compare_column(reference[name], batch[name], name in categorical, thresholds, alpha)
         for name in columns
     }
     drifted = sorted(name for name, stats in features.items() if stats["drifted"])

@@ -13,7 +13,6 @@ import pandas as pd
 from .config import RAW_DATA, TEST_DATA, TRAIN_DATA, load_params
 from .data import read_raw, split, write_table
 from .seed import seed_everything
-from .task import current
 from .validation import SchemaError, validate
 
 
@@ -27,11 +26,11 @@ def read_valid_table(path: Path) -> pd.DataFrame:
 
 
 def main() -> None:
-    """Split the validated table (stratified on the target for classification)."""
+    """Split the validated table (stratified on the target for classification: task.py)."""
     params = load_params()
     seed_everything(params.seed)
     raw = read_valid_table(RAW_DATA)
-    train, test = split(raw, params.test_size, params.seed, stratify=current().classification)
+    train, test = split(raw, params.test_size, params.seed)
     write_table(train, TRAIN_DATA)
     write_table(test, TEST_DATA)
     print(f"prepare: {len(raw)} rows of {RAW_DATA} -> {len(train)} train, {len(test)} test")

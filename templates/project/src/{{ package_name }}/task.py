@@ -28,7 +28,7 @@ class Task:
     lower_is_better: frozenset[str]
     """Metrics where a smaller value is better (errors); every other metric: larger is better."""
     plots: tuple[str, ...]
-    """Plot data files written by `evaluate` (reports/plots/<name>.json), drawn by DVC and the tracker."""
+    """Plots of `evaluate` (reports/plots/<name>.json), drawn by DVC and by the tracker."""
     metrics: Callable[[pd.Series, np.ndarray, Sequence[Any], float], dict[str, float]]
 
     def better(self, metric: str, score: float, than: float, margin: float = 0.0) -> bool:

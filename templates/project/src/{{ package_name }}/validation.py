@@ -24,20 +24,34 @@ class SchemaError(ValueError):
     """The table does not match the schema; each line of the message names a column."""
 
 
+def _describe(check: str, found: pd.DataFrame) -> str:
+    values = ", ".join(str(value) for value in found["failure_case"].head(3))
+    if check == "not_nullable":
+        return f"{len(found)} missing value(s) where none are allowed"
+    return f"fails {check} ({len(found)} value(s), e.g. {values})"
+
+
 def _problems(error: SchemaErrors) -> list[str]:
-    """One line per (column, check) with a few of the offending values."""
-    cases = error.failure_cases
+    """One line per column, naming it, with each failed check and a few offending values.
+
+    A missing value also fails the type coercion of a column that may not have any: the
+    coercion failure is then left out, so the line says what is actually wrong.
+    """
+    cases = error.failure_cases.copy()
+    absent = cases["check"] == "column_in_dataframe"
+    cases.loc[absent, "column"] = cases.loc[absent, "failure_case"]
     lines = []
-    for (column, check), found in cases.groupby(["column", "check"], sort=True, dropna=False):
+    for column, found in cases.groupby("column", sort=True, dropna=False):
         name = "the table" if pd.isna(column) else f"column '{column}'"
-        values = [str(value) for value in found["failure_case"].head(3)]
-        if check == "column_in_dataframe":
-            lines.append(f"{name.replace('the table', 'a column')}: missing ({', '.join(values)})")
+        checks = set(found["check"])
+        if "column_in_dataframe" in checks:
+            lines.append(f"{name}: missing")
             continue
-        if check == "not_nullable":
-            lines.append(f"{name}: {len(found)} missing value(s) where none are allowed")
-            continue
-        lines.append(f"{name}: fails {check} ({len(found)} value(s), e.g. {', '.join(values)})")
+        if "not_nullable" in checks:
+            typed = found["check"].astype(str).str.match(r"(coerce_)?dtype\(")
+            found = found[~(typed & found["failure_case"].isna())]
+        parts = [_describe(check, rows) for check, rows in found.groupby("check", sort=True)]
+        lines.append(f"{name}: {'; '.join(parts)}")
     return lines
 
 
@@ -73,21 +87,22 @@ FEATURE_SCHEMA = SCHEMA.select_columns([name for name in FEATURES if name in SCH
 
 
 MONITOR_SCHEMA = FEATURE_SCHEMA.update_columns(
-    {name: {"checks": []} for name in CATEGORICAL if name in FEATURE_SCHEMA.columns}
+    {name: {"checks": []} for name in FEATURE_SCHEMA.columns}
 )
-"""FEATURE_SCHEMA without the allowed values of categorical columns: monitoring reports a new
-category as drift, by name, instead of refusing the batch."""
+"""FEATURE_SCHEMA with types and nullability but no value checks (ranges, allowed categories):
+monitoring measures a shift or a new category and reports it, by name, instead of refusing
+the batch."""
 
 
-def feature_table(frame: pd.DataFrame, new_categories: bool = False) -> pd.DataFrame:
+def feature_table(frame: pd.DataFrame, shifted: bool = False) -> pd.DataFrame:
     """The feature columns of new rows, in schema order, coerced and validated.
 
     Other columns (the target when labels are known, ids, dates) are left out, so a file of new
     rows in the raw form of the table is accepted. Raise SchemaError on any problem; with
-    `new_categories`, categories the schema does not list are let through (monitoring).
+    `shifted`, values out of the schema's ranges and categories (monitoring) are let through.
     """
     missing = [name for name in FEATURES if name not in frame.columns]
     if missing:
         raise SchemaError("\n".join(f"column '{name}': missing" for name in missing))
-    schema = MONITOR_SCHEMA if new_categories else FEATURE_SCHEMA
+    schema = MONITOR_SCHEMA if shifted else FEATURE_SCHEMA
     return _validate(frame[FEATURES], schema)[FEATURES]
