@@ -313,6 +313,7 @@ SOURCE = (
     "plots.py",
     "prepare.py",
     "seed.py",
+    "task.py",
     "train.py",
     "validation.py",
 )
@@ -373,7 +374,7 @@ def core_files(answers: Mapping[str, Any]) -> set[str]:
         files |= {"dvc.yaml", ".dvcignore"}
     if context["tracker"] != "none":
         files |= {f"{package}/tracking.py", f"{package}/registry.py", "tests/test_tracking.py"}
-        files |= {f"{package}/evaluation.py", "tests/test_evaluation.py"}
+        files |= {f"{package}/evaluation.py", f"{package}/gate.py", "tests/test_evaluation.py"}
         # Serving and batch scoring of the registry's champion, and the serving image.
         files |= {f"{package}/{name}" for name in ("champion.py", "score.py", "serve.py")}
         files |= {"tests/test_serving.py", "Dockerfile", ".dockerignore"}
