@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
-from project_env import files_of
+from project_env import files_of, install_demo
 from variant_matrix import (
     dimensions,
     each_choice_variants,
@@ -172,6 +172,7 @@ def test_pipeline_variants_pass_the_standards_check(render, answers: dict[str, A
     from generator.checks.runner import run_checks
 
     project = render(**answers)
+    install_demo(project)  # the table and schema.py that `new` writes beside the render
     subprocess.run(["git", "init", "-q"], cwd=project, check=True)
     subprocess.run(["git", "add", "-A"], cwd=project, check=True)
     errors = [f.to_dict() for f in run_checks(project).findings if f.severity == Severity.ERROR]
