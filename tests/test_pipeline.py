@@ -132,8 +132,12 @@ def test_first_repro_runs_every_stage(first: tuple[Step, str], project: Path) ->
     step, _ = first
     assert step.ran == STAGES
     metrics = json.loads(step.metrics)
-    assert set(metrics) == {"accuracy", "precision", "recall", "f1", "roc_auc"}
+    assert set(metrics) == {"accuracy", "precision", "recall", "f1", "roc_auc", "baseline"}
     assert metrics["roc_auc"] > 0.95
+    # The dummy baseline (the most frequent class) is scored on the same split, and beaten.
+    assert set(metrics["baseline"]) == set(metrics) - {"baseline"}
+    assert metrics["baseline"]["roc_auc"] == 0.5 and metrics["baseline"]["f1"] < metrics["f1"]
+    assert step.registry["baseline_score"] == metrics["baseline"]["f1"]
     for name in ("data/raw/breast_cancer.csv", "data/processed/train.csv", "models/model.joblib"):
         assert (project / name).is_file(), name
     assert step.registry["decision"] == "promoted"
@@ -210,7 +214,7 @@ def test_tracking_store_holds_runs_and_registry(tracking_store: dict, project: P
     assert first_run["params"]["train.C"] == "1.0"
     assert first_run["params"]["seed"] == "42"
     assert "train_md5" in first_run["params"]
-    assert {"accuracy", "f1", "roc_auc"} <= set(first_run["metrics"])
+    assert {"accuracy", "f1", "roc_auc", "baseline.f1"} <= set(first_run["metrics"])
     assert first_run["tags"]["dvc_stage"] == "train,register"
     assert first_run["tags"]["evaluate.threshold"] == "0.5"
     # `register` logs evaluate's files and figures (evaluate itself starts no tracker).
