@@ -1,0 +1,433 @@
+"""`new --dataset`: the user's table is profiled, its task inferred, its schema written.
+
+Fast: profiles and schemas of real tables (the three bundled demos and one the test makes, in
+CSV and Parquet), and the real CLI with `--no-setup` for every bad input (one line, exit 1,
+nothing written) and for what reaches the project (the table, schema.py, the answers).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pandas as pd
+import pandera.errors
+import pyarrow as pa
+import pyarrow.csv
+import pyarrow.parquet
+import pytest
+import yaml
+
+from generator.dataset import DEMOS, demo_path, infer_task, profile_table
+from generator.schema_source import schema_source
+from tests.cli_helpers import assert_one_line_error, run_cli
+
+RUFF = Path(sys.executable).parent / "ruff"
+PROJECT_RULES = "E,F,W,I,B,UP,SIM,RUF"  # the generated project's ruff selection
+
+
+def customers(rows: int = 60) -> list[dict[str, object]]:
+    """A table as a user brings it: numbers, categories, gaps, an id, two dates, free text."""
+    start = datetime.date(2023, 1, 1)
+    table = []
+    for i in range(rows):
+        day = start + datetime.timedelta(days=3 * i)
+        table.append(
+            {
+                "customer_id": f"C{i:04d}",
+                "signup": day.isoformat(),
+                "last_seen": (day + datetime.timedelta(days=40)).strftime("%d/%m/%Y"),
+                "age": "" if i % 9 == 4 else 20 + (i * 7) % 45,
+                "income": "" if i % 11 == 3 else round(1800.5 + (i * 137.25) % 4000, 2),
+                "plan": "" if i % 13 == 5 else ("basic", "plus", "pro")[i % 3],
+                "comment": "" if i % 7 == 0 else f"called on day {i} about the invoice {i * 31}",
+                "segment": ("retail", "smb", "enterprise", "public")[i % 4],
+                "churned": "yes" if i % 2 else "no",
+            }
+        )
+    return table
+
+
+def write_csv(path: Path, table: list[dict[str, object]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(table[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(table)
+    return path
+
+
+def write_parquet(path: Path, table: list[dict[str, object]]) -> Path:
+    """The same table as Parquet, the way pandas writes it (categories as dictionaries)."""
+    frame = pd.read_csv(write_csv(path.with_suffix(".csv"), table))
+    frame["segment"] = frame["segment"].astype("category")
+    frame.to_parquet(path, index=False)
+    path.with_suffix(".csv").unlink()
+    return path
+
+
+def load_schema(source: str, where: Path) -> ModuleType:
+    path = where / "schema.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(f"schema_{abs(hash(where))}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def read_frame(path: Path) -> pd.DataFrame:
+    return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+
+
+# --- inference ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("task", list(DEMOS))
+def test_each_demo_infers_its_own_task(task: str) -> None:
+    file_name, target = DEMOS[task]
+    found = profile_table(demo_path(task), target)
+    assert found.task == task
+    assert found.file_name == file_name
+    assert found.numeric, found
+
+
+def test_the_regression_demo_has_categories_gaps_and_excludes_its_id_and_date() -> None:
+    found = profile_table(demo_path("regression"), "price")
+    assert found.excluded == {"id": "unique identifier", "listed_on": "date"}
+    assert set(found.categorical) == {"district", "heating", "garden"}
+    assert found.column("area").nulls > 0 and found.column("heating").nulls > 0
+
+
+def test_house_prices_script_writes_the_committed_table() -> None:
+    script = demo_path("regression").with_name("make_house_prices.py")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, check=True)
+    assert done.stdout == demo_path("regression").read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_a_users_table_is_profiled_column_by_column(tmp_path: Path, kind: str) -> None:
+    writer = write_csv if kind == "csv" else write_parquet
+    path = writer(tmp_path / f"customers.{kind}", customers())
+    found = profile_table(path, "churned")
+    assert found.task == "binary"
+    assert found.excluded == {
+        "customer_id": "unique identifier",
+        "signup": "date",
+        "last_seen": "date",
+        "comment": "free text",
+    }
+    assert found.numeric == ["age", "income"]
+    assert found.categorical == ["plan", "segment"]
+    assert found.column("age").nulls == 7 and found.column("plan").nulls == 5
+    assert found.column("segment").values == ("enterprise", "public", "retail", "smb")
+
+
+@pytest.mark.parametrize(
+    ("target", "task"),
+    [("segment", "multiclass"), ("income", "regression"), ("age", "regression")],
+)
+def test_the_task_follows_the_targets_type_and_distinct_values(
+    tmp_path: Path, target: str, task: str
+) -> None:
+    table = [row for row in customers(200) if row[target] != ""]
+    found = profile_table(write_csv(tmp_path / "t.csv", table), target)
+    assert found.task == task
+
+
+def test_few_whole_numbers_are_classes_many_are_a_quantity(tmp_path: Path) -> None:
+    rows = [{"x": i % 7, "five": i % 5, "many": i % 40, "half": (i % 2) / 1.0} for i in range(400)]
+    path = write_csv(tmp_path / "numbers.csv", rows)
+    assert profile_table(path, "five").task == "multiclass"
+    assert profile_table(path, "many").task == "regression"
+    assert profile_table(path, "half").task == "binary"
+    assert infer_task(profile_table(path, "five").column("x")) == "multiclass"
+
+
+# --- schema.py ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        *[(demo_path(task), DEMOS[task][1]) for task in DEMOS],
+        ("customers.csv", "churned"),
+        ("customers.parquet", "churned"),
+    ],
+    ids=[*DEMOS, "customers-csv", "customers-parquet"],
+)
+def test_schema_is_clean_python_that_validates_its_own_table(
+    tmp_path: Path, source: Path | str, target: str
+) -> None:
+    if isinstance(source, str):
+        writer = write_csv if source.endswith(".csv") else write_parquet
+        source = writer(tmp_path / source, customers())
+    found = profile_table(Path(source), target)
+    text = schema_source(found)
+    compile(text, "schema.py", "exec")
+    for command in (
+        ["format", "--isolated", "--line-length", "100", "--check", "-"],
+        ["check", "--isolated", "--line-length", "100", "--select", PROJECT_RULES, "-"],
+    ):
+        done = subprocess.run(
+            [str(RUFF), *command, "--stdin-filename", "schema.py"],
+            input=text,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, (command, done.stdout, done.stderr, text)
+    schema = load_schema(text, tmp_path)
+    assert target == schema.TARGET
+    assert found.numeric == schema.NUMERIC and found.categorical == schema.CATEGORICAL
+    assert found.excluded == schema.EXCLUDED
+    schema.SCHEMA.validate(read_frame(Path(source)), lazy=True)
+
+
+def test_schema_rejects_bad_rows_naming_every_column_at_once(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "customers.csv", customers())
+    schema = load_schema(schema_source(profile_table(source, "churned")), tmp_path)
+    frame = read_frame(source)
+    frame.loc[0, "income"] = -5_000_000.0
+    frame.loc[1, "plan"] = "platinum"
+    with pytest.raises(pandera.errors.SchemaErrors) as caught:
+        schema.SCHEMA.validate(frame, lazy=True)
+    assert {"income", "plan"} <= set(caught.value.failure_cases["column"])
+
+
+def test_schema_ranges_are_widened_and_nullability_follows_the_data(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "customers.csv", customers())
+    schema = load_schema(schema_source(profile_table(source, "churned")), tmp_path)
+    columns = schema.SCHEMA.columns
+    assert columns["age"].nullable and not columns["segment"].nullable
+    assert "customer_id" not in columns and "comment" not in columns
+    in_range = next(c for c in columns["age"].checks if "in_range" in str(c))
+    low, high = in_range.statistics["min_value"], in_range.statistics["max_value"]
+    assert low < 20 and high > 64  # observed 20..64, widened
+
+
+def test_odd_names_and_long_values_stay_valid_and_formatted(tmp_path: Path) -> None:
+    long = "a category whose label is much longer than one line of code " * 2
+    wide = "a column name with spaces that is longer than a whole line of the schema file " * 2
+    rows = [
+        {
+            'name "quoted"': i * 1.5,
+            "it's": ("x", "y", "z", long)[i % 4],
+            "ünïcode": ("é", "ß", "сорт")[i % 3],  # the last is Cyrillic (ambiguous Unicode)
+            wide: i % 3,
+            "y": i % 2,
+        }
+        for i in range(60)
+    ]
+    found = profile_table(write_csv(tmp_path / "odd.csv", rows), "y")
+    text = schema_source(found)
+    for command in (["format", "--check"], ["check", "--select", PROJECT_RULES]):
+        done = subprocess.run(
+            [str(RUFF), *command, "--isolated", "--line-length", "100", "-"],
+            input=text,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, (done.stdout, done.stderr, text)
+    schema = load_schema(text, tmp_path)
+    assert ['name "quoted"', wide] == schema.NUMERIC
+    assert schema.CATEGORICAL == ["it's", "ünïcode"]
+    schema.SCHEMA.validate(pd.read_csv(tmp_path / "odd.csv"), lazy=True)
+
+
+# --- the command line: bad input ---------------------------------------------------------
+
+
+def _table(tmp_path: Path, name: str, rows: list[dict[str, object]]) -> Path:
+    return write_csv(tmp_path / name, rows)
+
+
+def _bad_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
+    """case -> (arguments after DEST, a phrase the one-line error must contain)."""
+    good = write_csv(tmp_path / "customers.csv", customers())
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    corrupt = tmp_path / "corrupt.parquet"
+    corrupt.write_bytes(b"this is not parquet at all\n" * 10)
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as handle:
+        handle.truncate(1 << 42)  # 4 TB, sparse: larger than any memory here
+    sheet = tmp_path / "table.xlsx"
+    sheet.write_bytes(b"PK")
+    one_value = _table(tmp_path, "one.csv", [{"x": i, "y": 1} for i in range(40)])
+    few = _table(tmp_path, "few.csv", [{"x": i, "y": i % 2} for i in range(12)])
+    scarce = _table(
+        tmp_path, "scarce.csv", [{"x": i % 7 + 0.5, "y": int(i < 3)} for i in range(60)]
+    )
+    no_feature = _table(
+        tmp_path,
+        "nofeature.csv",
+        [{"id": i, "day": f"2024-01-{i % 28 + 1:02d}", "y": i % 2} for i in range(40)],
+    )
+    target = ["--target", "churned"]
+    return {
+        "missing file": (["--dataset", str(tmp_path / "absent.csv"), *target], "not found"),
+        "a folder": (["--dataset", str(folder), *target], "not a file"),
+        "not parquet": (["--dataset", str(corrupt), *target], "cannot read"),
+        "unsupported": (["--dataset", str(sheet), *target], "unsupported extension"),
+        "too large": (["--dataset", str(huge), *target], "at most"),
+        "unknown target": (["--dataset", str(good), "--target", "chruned"], "customer_id"),
+        "one value": (["--dataset", str(one_value), "--target", "y"], "one value"),
+        "few rows": (["--dataset", str(few), "--target", "y"], "at least 20"),
+        "few per class": (["--dataset", str(scarce), "--target", "y"], "at least 10 per class"),
+        "no feature": (["--dataset", str(no_feature), "--target", "y"], "no usable feature"),
+        "binary vs 4": (
+            ["--dataset", str(good), "--target", "segment", "-d", "task=binary"],
+            "use task=multiclass",
+        ),
+        "regression vs text": (
+            ["--dataset", str(good), *target, "-d", "task=regression"],
+            "numeric target",
+        ),
+        "demo, wrong target": (["-d", "target=nope"], "not in breast_cancer.csv"),
+    }
+
+
+CASES = [
+    "missing file",
+    "a folder",
+    "not parquet",
+    "unsupported",
+    "too large",
+    "unknown target",
+    "one value",
+    "few rows",
+    "few per class",
+    "no feature",
+    "binary vs 4",
+    "regression vs text",
+    "demo, wrong target",
+]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_is_one_line_exit_1_and_nothing_written(
+    template_repo: Path, tmp_path: Path, case: str
+) -> None:
+    args, phrase = _bad_inputs(tmp_path)[case]
+    out = tmp_path / "out"
+    out.mkdir()
+    done = run_cli("new", str(out / "project"), "--defaults", "--no-setup", *args)
+    assert_one_line_error(done, code=1)
+    assert phrase in " ".join(done.stderr.split()), done.stderr
+    assert list(out.iterdir()) == []  # no project, no staging folder
+
+
+def test_a_dataset_without_a_target_on_no_terminal_says_so(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    source = write_csv(tmp_path / "customers.csv", customers())
+    done = run_cli("new", str(tmp_path / "p"), "--defaults", "--no-setup", "--dataset", str(source))
+    assert_one_line_error(done, code=2)
+    assert "--target" in done.stderr
+    assert not (tmp_path / "p").exists()
+
+
+# --- the command line: what reaches the project ------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_new_copies_the_table_writes_its_schema_and_records_no_path(
+    template_repo: Path, tmp_path: Path, kind: str
+) -> None:
+    private = tmp_path / "private-source-folder"
+    private.mkdir()
+    writer = write_csv if kind == "csv" else write_parquet
+    source = writer(private / f"Customer Export.{kind}", customers())
+    project = tmp_path / "churn"
+    done = run_cli(
+        "new", str(project), "--yes", "--no-setup", "--dataset", str(source), "--target", "churned"
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    stored = f"Customer_Export.{kind}"
+    assert (project / "data" / "raw" / stored).read_bytes() == source.read_bytes()
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert (answers["task"], answers["target"], answers["dataset_file"]) == (
+        "binary",
+        "churned",
+        stored,
+    )
+    for path in project.rglob("*"):
+        if path.is_file() and path.suffix != f".{kind}":
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert str(private) not in text and "Customer Export" not in text, path
+    schema = load_schema((project / "src" / "churn" / "schema.py").read_text(), tmp_path)
+    assert schema.EXCLUDED["customer_id"] == "unique identifier"
+    assert schema.EXCLUDED["signup"] == "date"
+
+
+def test_task_override_that_fits_the_target_is_taken(template_repo: Path, tmp_path: Path) -> None:
+    # rooms: whole numbers 1..8, inferred multiclass; a regression on it is a fair choice.
+    project = tmp_path / "rooms"
+    done = run_cli(
+        "new",
+        str(project),
+        "--defaults",
+        "--no-setup",
+        "--dataset",
+        str(demo_path("regression")),
+        "--target",
+        "rooms",
+        "-d",
+        "task=regression",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "target rooms -> regression" in " ".join(done.stdout.split())
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["task"] == "regression" and answers["target"] == "rooms"
+
+
+@pytest.mark.parametrize("task", list(DEMOS))
+def test_without_a_dataset_each_task_gets_its_demo(
+    template_repo: Path, tmp_path: Path, task: str
+) -> None:
+    project = tmp_path / "demo"
+    done = run_cli("new", str(project), "--defaults", "--no-setup", "-d", f"task={task}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    file_name, target = DEMOS[task]
+    assert (project / "data" / "raw" / file_name).read_bytes() == demo_path(task).read_bytes()
+    schema = load_schema((project / "src" / "demo" / "schema.py").read_text(), tmp_path)
+    assert target == schema.TARGET
+    schema.SCHEMA.validate(pd.read_csv(project / "data" / "raw" / file_name), lazy=True)
+
+
+def test_dry_run_with_a_dataset_lists_its_files_and_writes_nothing(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    source = write_csv(tmp_path / "customers.csv", customers())
+    project = tmp_path / "dry"
+    done = run_cli(
+        "new",
+        str(project),
+        "--defaults",
+        "--dry-run",
+        "--dataset",
+        str(source),
+        "--target",
+        "churned",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "customers.csv" in done.stdout and "schema.py" in done.stdout
+    assert not project.exists()
+
+
+def test_parquet_dictionary_columns_are_categories(tmp_path: Path) -> None:
+    table = pa.table(
+        {
+            "colour": pa.array(["red", "blue", "red", None] * 10).dictionary_encode(),
+            "size": pa.array([1.0, 2.5, None, 4.0] * 10),
+            "label": pa.array([0, 1] * 20),
+        }
+    )
+    pyarrow.parquet.write_table(table, tmp_path / "d.parquet")
+    found = profile_table(tmp_path / "d.parquet", "label")
+    assert found.categorical == ["colour"] and found.numeric == ["size"]
+    assert pyarrow.csv  # the CSV reader is pyarrow's too
