@@ -118,6 +118,8 @@ def run_new(dest: str | Path | None, options: NewOptions, console: Console) -> i
         interactive=interactive,
         console=console,
         default_overrides=overrides,
+        # Without a table the task's demo answers these; `-d` may still set them.
+        unasked=frozenset({"target", "dataset_file"}),
     )
     task = str(answers.get("task", "binary"))
     if choice is None:
@@ -188,7 +190,7 @@ def _choose_dataset(
             if not asked:
                 raise
             console.print(f"  [red]✗ {literal(error.message)}[/]")
-            dataset = ask_dataset(console)
+            dataset = ask_dataset(console, again=True)
             continue
         name = str(provided.get("dataset_file") or stored_name(dataset))
         check_stored_name(dataset, name)

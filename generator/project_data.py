@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from generator.dataset import Profile
 
 
+DEMO_ANSWER = "demo"
+
+
 @dataclass(frozen=True)
 class DatasetChoice:
     """The table and what `new` learnt about it (the profile's task is the one rendered)."""
@@ -52,26 +55,28 @@ def check_stored_name(source: Path, name: str) -> None:
         )
 
 
-def ask_dataset(console: Console) -> Path | None:
+def ask_dataset(console: Console, *, again: bool = False) -> Path | None:
     """The wizard's first question: the user's table, or Enter for the bundled demo."""
-    console.print()
-    console.print("[bold cyan]dataset[/]")
-    console.print(
-        "  [dim]Your table (a CSV or Parquet file): it is copied to data/raw/ and its schema "
-        "inferred. Enter keeps the bundled demo of the task you choose.[/]"
-    )
-    raw = Prompt.ask("  >", default="", show_default=False, console=console).strip()
-    return Path(raw).expanduser() if raw else None
+    if not again:
+        console.print()
+        console.print("[bold cyan]dataset[/]")
+        console.print(
+            "  [dim]Your table (a CSV or Parquet file): it is copied to data/raw/ and its schema "
+            "inferred. Enter keeps the bundled demo of the task you choose.[/]"
+        )
+    raw = Prompt.ask("  >", default=DEMO_ANSWER, console=console).strip()
+    return Path(raw).expanduser() if raw and raw != DEMO_ANSWER else None
 
 
 def ask_target(columns: list[str], console: Console) -> str:
-    """The target column, asked until it is one of the table's columns."""
+    """The target column, asked until it is one of the table's columns (default: the last,
+    where exports usually put the label)."""
     console.print()
     console.print("[bold cyan]target[/]")
     shown = ", ".join(columns[:30]) + (", ..." if len(columns) > 30 else "")
     console.print(f"  [dim]The column to predict; the table has: {literal(shown)}[/]")
     while True:
-        raw = Prompt.ask("  >", console=console).strip()
+        raw = Prompt.ask("  >", default=columns[-1], console=console).strip()
         if raw in columns:
             return raw
         console.print(f"  [red]✗ {literal(repr(raw))} is not a column of the table[/]")

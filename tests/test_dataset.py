@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime
 import importlib.util
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from types import ModuleType
 
 import pandas as pd
 import pandera.errors
+import pexpect
 import pyarrow as pa
 import pyarrow.csv
 import pyarrow.parquet
@@ -431,3 +433,57 @@ def test_parquet_dictionary_columns_are_categories(tmp_path: Path) -> None:
     found = profile_table(tmp_path / "d.parquet", "label")
     assert found.categorical == ["colour"] and found.numeric == ["size"]
     assert pyarrow.csv  # the CSV reader is pyarrow's too
+
+
+# --- the wizard on a terminal ------------------------------------------------------------
+
+
+def test_wizard_asks_for_the_table_and_target_and_confirms_the_inferred_task(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    from tests.test_wizard_terminal import drive, spawn
+
+    source = tmp_path / "houses.csv"
+    source.write_bytes(demo_path("regression").read_bytes())
+    child = spawn(["new", "homes", "--no-setup"], tmp_path)
+    child.logfile_read = transcript = io.StringIO()
+    shown = drive(
+        child,
+        {"dataset": [str(tmp_path / "missing.csv"), str(source)], "target": ["prize", "price"]},
+    )
+    child.sendline("y")
+    child.expect("rendered")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    seen = {name: " ".join(text.split()) for name, text in shown.items()}
+    assert "[asked again]" in seen["dataset"] and "not found" in seen["dataset"]
+    assert "[asked again]" in seen["target"] and "listed_on" in seen["target"]
+    assert "target price -> regression" in " ".join(transcript.getvalue().split())
+    assert "Regression (regression) (default)" in seen["task"]
+    assert "dataset_file" not in shown  # the table's own name; never asked
+    answers = yaml.safe_load((tmp_path / "homes" / ".copier-answers.yml").read_text())
+    assert (answers["task"], answers["target"], answers["dataset_file"]) == (
+        "regression",
+        "price",
+        "houses.csv",
+    )
+
+
+def test_wizard_task_that_contradicts_the_target_stops_before_writing(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    from tests.test_wizard_terminal import drive, spawn
+
+    child = spawn(["new", "homes", "--no-setup"], tmp_path)
+    drive_until_task = {
+        "dataset": [str(demo_path("regression"))],
+        "target": ["price"],
+        "task": ["binary"],
+    }
+    with pytest.raises(pexpect.EOF):
+        drive(child, drive_until_task)
+    child.close()
+    assert child.exitstatus == 1
+    assert "task=binary needs a target with 2 values" in " ".join(child.before.split())
+    assert not (tmp_path / "homes").exists()
