@@ -487,3 +487,19 @@ def test_wizard_task_that_contradicts_the_target_stops_before_writing(
     assert child.exitstatus == 1
     assert "task=binary needs a target with 2 values" in " ".join(child.before.split())
     assert not (tmp_path / "homes").exists()
+
+
+def test_the_wheel_ships_the_demo_tables(tmp_path: Path) -> None:
+    import zipfile
+
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(
+        ["uv", "build", "--wheel", "--quiet", "--out-dir", str(tmp_path), str(root)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for file_name, _ in DEMOS.values():
+        assert f"generator/demo_data/{file_name}" in names
+    assert "generator/demo_data/make_house_prices.py" in names
