@@ -186,7 +186,10 @@ def read_table(path: Path) -> pa.Table:
         if kind == "csv":
             from pyarrow import csv
 
-            table = csv.read_csv(path, convert_options=csv.ConvertOptions(strings_can_be_null=True))
+            # No boolean inference: the project reads categorical columns of a CSV as text, so
+            # a "true"/"false" column is the category "true", as it is written.
+            convert = csv.ConvertOptions(strings_can_be_null=True, true_values=[], false_values=[])
+            table = csv.read_csv(path, convert_options=convert)
         else:
             from pyarrow import parquet
 

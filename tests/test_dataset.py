@@ -503,3 +503,13 @@ def test_the_wheel_ships_the_demo_tables(tmp_path: Path) -> None:
     for file_name, _ in DEMOS.values():
         assert f"generator/demo_data/{file_name}" in names
     assert "generator/demo_data/make_house_prices.py" in names
+
+
+def test_true_false_text_in_a_csv_is_a_category_as_written(tmp_path: Path) -> None:
+    rows = [{"flag": ("true", "False")[i % 2], "x": i * 0.5, "y": i % 2} for i in range(40)]
+    source = write_csv(tmp_path / "flags.csv", rows)
+    found = profile_table(source, "y")
+    assert found.categorical == ["flag"]
+    assert found.column("flag").values == ("False", "true")
+    schema = load_schema(schema_source(found), tmp_path)
+    schema.SCHEMA.validate(pd.read_csv(source, dtype={"flag": str}), lazy=True)
