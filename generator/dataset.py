@@ -266,7 +266,7 @@ def _all_iso(texts: list[Any]) -> bool:
 
 
 def _exclusion(
-    name: str, kind: str, column: pa.ChunkedArray, rows: int, nulls: int, distinct: int
+    kind: str, column: pa.ChunkedArray, rows: int, nulls: int, distinct: int
 ) -> str | None:
     """Why a column cannot be a feature, or None when it can."""
     import pyarrow.compute as pc
@@ -315,7 +315,7 @@ def profile_column(name: str, column: pa.ChunkedArray, rows: int) -> ColumnProfi
     values: tuple[Any, ...] = ()
     if kind in ("int", "str", "bool", "float") and 0 < distinct <= MAX_CATEGORIES:
         values = tuple(sorted(pc.unique(column.drop_null()).to_pylist()))
-    excluded = _exclusion(name, kind, column, rows, nulls, distinct)
+    excluded = _exclusion(kind, column, rows, nulls, distinct)
     return ColumnProfile(name, kind, nulls, distinct, minimum, maximum, values, excluded)
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.prompt import Prompt
 
-from generator.errors import DatasetUnreadable, UsageError
+from generator.errors import DatasetUnreadable, TargetError, UsageError
 from generator.terminal import literal
 
 if TYPE_CHECKING:
@@ -107,9 +107,13 @@ def choose_demo(task: str, target: str, file_name: str) -> DatasetChoice:
 
     source = demo_path(task)
     check_stored_name(source, file_name)
-    return DatasetChoice(
-        source, profile_table(source, target, task=task, file_name=file_name), demo=True
-    )
+    try:
+        found = profile_table(source, target, task=task, file_name=file_name)
+    except TargetError as error:
+        raise TargetError(
+            f"{error.message} (the bundled {task} demo: pass --dataset to start from your table)"
+        ) from None
+    return DatasetChoice(source, found, demo=True)
 
 
 def summary(choice: DatasetChoice) -> str:

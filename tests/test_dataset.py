@@ -289,7 +289,7 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
             ["--dataset", str(good), *target, "-d", "task=regression"],
             "numeric target",
         ),
-        "demo, wrong target": (["-d", "target=nope"], "not in breast_cancer.csv"),
+        "demo, wrong target": (["-d", "target=nope"], "binary demo: pass --dataset"),
     }
 
 
@@ -513,3 +513,33 @@ def test_true_false_text_in_a_csv_is_a_category_as_written(tmp_path: Path) -> No
     assert found.column("flag").values == ("False", "true")
     schema = load_schema(schema_source(found), tmp_path)
     schema.SCHEMA.validate(pd.read_csv(source, dtype={"flag": str}), lazy=True)
+
+
+# --- the setup step -----------------------------------------------------------------------
+
+
+def test_dvc_add_step_skips_what_it_cannot_or_need_not_do(tmp_path: Path) -> None:
+    from generator.setup_steps import StepFailed, StepSkipped, dvc_add_raw_table
+
+    answers = {"data_versioning": "dvc", "dataset_file": "t.csv", "env_manager": "uv"}
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "t.csv").write_text("a,b\n1,2\n")
+
+    def skipped(given: dict[str, str]) -> str:
+        with pytest.raises(StepSkipped) as caught:
+            dvc_add_raw_table(tmp_path, given)
+        return caught.value.detail
+
+    assert skipped({**answers, "data_versioning": "none"}) == "DVC not chosen"
+    assert skipped({**answers, "dataset_file": ""}) == "no raw table in the answers"
+    assert skipped(answers) == "DVC is not initialised"
+    (tmp_path / ".dvc").mkdir()
+    (raw / "t.csv.dvc").write_text("outs: []\n")
+    assert skipped(answers) == "already tracked"  # `mlops-scaffold setup` again
+    (raw / "t.csv").unlink()
+    (raw / "t.csv.dvc").unlink()
+    with pytest.raises(StepFailed) as failed:
+        dvc_add_raw_table(tmp_path, answers)
+    assert "data/raw/t.csv is missing" in failed.value.detail
+    assert "dvc add data/raw/t.csv" in failed.value.fix
