@@ -543,3 +543,47 @@ def test_dvc_add_step_skips_what_it_cannot_or_need_not_do(tmp_path: Path) -> Non
         dvc_add_raw_table(tmp_path, answers)
     assert "data/raw/t.csv is missing" in failed.value.detail
     assert "dvc add data/raw/t.csv" in failed.value.fix
+
+
+# --- update --------------------------------------------------------------------------------
+
+
+def test_update_never_touches_the_schema_of_a_dataset_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import make_template_repo
+    from tests.template_versions import RENDERED, cli, commit_all, release
+
+    template = make_template_repo(tmp_path / "template", "v0.1.0")
+    monkeypatch.setenv("MLOPS_SCAFFOLD_TEMPLATE", str(template))
+    source = write_csv(tmp_path / "customers.csv", customers())
+    project = tmp_path / "churn"
+    made = cli(
+        "new",
+        str(project),
+        "--defaults",
+        "--no-setup",
+        "--dataset",
+        str(source),
+        "--target",
+        "churned",
+    )
+    assert made.exit_code == 0, made.output
+    schema = project / "src" / "churn" / "schema.py"
+    schema.write_text(schema.read_text() + "# my own check goes here\n")
+    commit_all(project, "first commit", init=True)
+    edited = schema.read_bytes()
+
+    def edit(t: Path) -> None:
+        # The worst case: a newer template that ships a schema.py of its own.
+        package = t / RENDERED / "src" / "{{ package_name }}"
+        (package / "schema.py").write_text('TARGET = "target"\n')
+        readme = t / RENDERED / "README.md.jinja"
+        readme.write_text(readme.read_text() + "\nTemplate v0.2.0.\n")
+
+    release(template, "v0.2.0", edit)
+    updated = cli("update", str(project), "--defaults")
+    assert updated.exit_code == 0, updated.output
+    assert "Template v0.2.0." in (project / "README.md").read_text()
+    assert schema.read_bytes() == edited
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["target"] == "churned"
