@@ -438,6 +438,11 @@ def profile(
             f"target column {target!r} has one value ({target_profile.values[0]!r}) in every "
             f"row; there is nothing to learn"
         )
+    if not target_profile.numeric and target_profile.distinct > MAX_CATEGORIES:
+        raise TargetError(
+            f"target column {target!r} has {target_profile.distinct} distinct values; a class "
+            f"target has at most {MAX_CATEGORIES} (a numeric column makes a regression)"
+        )
     inferred = infer_task(target_profile)
     counts: dict[Any, int] = {}
     if target_profile.distinct <= MAX_CATEGORIES:

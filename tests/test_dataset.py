@@ -269,6 +269,7 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
         "nofeature.csv",
         [{"id": i, "day": f"2024-01-{i % 28 + 1:02d}", "y": i % 2} for i in range(40)],
     )
+    names = _table(tmp_path, "names.csv", [{"x": i % 5, "y": f"n{i}"} for i in range(300)])
     target = ["--target", "churned"]
     return {
         "missing file": (["--dataset", str(tmp_path / "absent.csv"), *target], "not found"),
@@ -281,6 +282,7 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
         "few rows": (["--dataset", str(few), "--target", "y"], "at least 20"),
         "few per class": (["--dataset", str(scarce), "--target", "y"], "at least 10 per class"),
         "no feature": (["--dataset", str(no_feature), "--target", "y"], "no usable feature"),
+        "too many classes": (["--dataset", str(names), "--target", "y"], "at most 100"),
         "binary vs 4": (
             ["--dataset", str(good), "--target", "segment", "-d", "task=binary"],
             "use task=multiclass",
@@ -304,6 +306,7 @@ CASES = [
     "few rows",
     "few per class",
     "no feature",
+    "too many classes",
     "binary vs 4",
     "regression vs text",
     "demo, wrong target",
