@@ -590,3 +590,30 @@ def test_update_never_touches_the_schema_of_a_dataset_project(
     assert "Template v0.2.0." in (project / "README.md").read_text()
     assert schema.read_bytes() == edited
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["target"] == "churned"
+
+
+def test_an_answers_files_table_answers_yield_to_the_dataset_given(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    previous = tmp_path / "answers.yml"
+    previous.write_text("task: binary\ntarget: churned\ndataset_file: customers.csv\n")
+    project = tmp_path / "homes"
+    done = run_cli(
+        "new",
+        str(project),
+        "--yes",
+        "--no-setup",
+        "--answers-file",
+        str(previous),
+        "--dataset",
+        str(demo_path("regression")),
+        "--target",
+        "price",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert (answers["task"], answers["target"], answers["dataset_file"]) == (
+        "regression",
+        "price",
+        "house_prices.csv",
+    )
