@@ -24,6 +24,8 @@ import pyarrow.csv
 import pyarrow.parquet
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.dataset import DEMOS, demo_path, infer_task, profile_table
 from generator.schema_source import schema_source
@@ -617,3 +619,39 @@ def test_an_answers_files_table_answers_yield_to_the_dataset_given(
         "price",
         "house_prices.csv",
     )
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    names=st.lists(st.text(min_size=1, max_size=60), min_size=3, max_size=8, unique=True),
+    values=st.lists(st.text(max_size=50), min_size=2, max_size=12, unique=True),
+    low=st.floats(-1e9, 1e9, allow_nan=False),
+    width=st.floats(0, 1e9, allow_nan=False),
+)
+def test_any_names_and_values_give_valid_formatted_lint_clean_python(
+    names: list[str], values: list[str], low: float, width: float
+) -> None:
+    from generator.dataset import ColumnProfile, Profile
+
+    target, number, text, *dropped = names
+    columns = (
+        ColumnProfile(number, "float", 1, 10, low, low + width),
+        ColumnProfile(text, "str", 0, len(values), values=tuple(sorted(values))),
+        ColumnProfile(target, "str", 0, 2, values=("a", "b")),
+        *(ColumnProfile(name, "str", 0, 100, excluded="free text") for name in dropped),
+    )
+    profile = Profile("t.csv", 100, columns, target, "binary", "binary", {"a": 50, "b": 50})
+    source = schema_source(profile)
+    compile(source, "schema.py", "exec")
+    for command in (["format", "--check"], ["check", "--select", PROJECT_RULES]):
+        done = subprocess.run(
+            [str(RUFF), *command, "--isolated", "--line-length", "100", "-"],
+            input=source,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, (done.stdout, source)
+    namespace: dict[str, object] = {}
+    exec(compile(source, "schema.py", "exec"), namespace)
+    assert namespace["NUMERIC"] == [number] and namespace["CATEGORICAL"] == [text]
+    assert namespace["EXCLUDED"] == dict.fromkeys(dropped, "free text")
