@@ -425,6 +425,73 @@ def row_pre_commit(ctx: Context) -> Row:
     )
 
 
+def _wide_table(ctx: Context) -> Path:
+    """The row's user table (untimed set-up): 100 000 x 50, or 2 000 x 50 with --smoke."""
+    from wide_table import write_wide_table
+
+    path = ctx.ws.root / "tables" / "customer_table.csv"
+    if not path.is_file():
+        write_wide_table(path, 2_000 if ctx.smoke else 100_000)
+    return path
+
+
+def _dataset_row(ctx: Context, number: str, name: str, *setup: str) -> Row:
+    """`new --dataset` on the wide table against `new` of the bundled demo, same options."""
+    missing = _has_command(ctx, "new")
+    table = _wide_table(ctx)
+    env = _user_env(ctx)
+    rows = sum(1 for _ in table.open(encoding="utf-8")) - 1
+    options = " ".join(["--defaults", *setup])
+    label = f"new {options} --dataset ({rows} rows x 50 columns)"
+    demo = f"new {options} (bundled demo)"
+    if (
+        "--dataset"
+        not in subprocess.run(
+            [ctx.ws.tool("mlops-scaffold"), "new", "--help"],
+            env=env,
+            capture_output=True,
+            text=True,
+        ).stdout
+    ):
+        missing = missing or "`new --dataset` does not exist yet"
+    if missing:
+        return Row(
+            number, name, [Variant(label, None, missing), Variant(demo, None, missing)], demo
+        )
+
+    def schema_written(project: Path) -> str:
+        schema = next(project.glob("src/*/schema.py"), None)
+        if schema is None or '"id": "unique identifier"' not in schema.read_text():
+            return "schema.py missing, or the id column not excluded"
+        return ""
+
+    return Row(
+        number,
+        name,
+        [
+            Variant(
+                label,
+                lambda: _render_ours(
+                    ctx, env, *setup, "--dataset", str(table), "--target", "label"
+                ),
+                verify=schema_written,
+            ),
+            Variant(demo, lambda: _render_ours(ctx, env, *setup)),
+        ],
+        reference=demo,
+        parts=not setup,
+        note="the table is written once, untimed; both render the same template with defaults",
+    )
+
+
+def row_dataset_inference(ctx: Context) -> Row:
+    return _dataset_row(ctx, "8a", "new --dataset: schema inference", "--no-setup")
+
+
+def row_dataset_pipeline(ctx: Context) -> Row:
+    return _dataset_row(ctx, "8b", "new --dataset: inference and first pipeline run")
+
+
 BUILDERS: dict[str, Callable[[Context], Row]] = {
     "1": row_cli_start,
     "2": row_render,
@@ -433,9 +500,12 @@ BUILDERS: dict[str, Callable[[Context], Row]] = {
     "3": row_zero_to_run,
     "4": row_repro,
     "6b": row_pre_commit,
+    "8a": row_dataset_inference,
+    "8b": row_dataset_pipeline,
 }
-EXPENSIVE = {"3", "4", "6b"}  # they install the project's environment
+EXPENSIVE = {"3", "4", "6b", "8b"}  # they install the project's environment
 SKIPPED_NAMES = {
+    "8b": "new --dataset: inference and first pipeline run",
     "3": "Zero to tracked run",
     "4": "dvc repro: no-op and one-parameter change",
     "6b": "pre-commit on a fresh project",

@@ -186,7 +186,10 @@ def read_table(path: Path) -> pa.Table:
         if kind == "csv":
             from pyarrow import csv
 
-            table = csv.read_csv(path, convert_options=csv.ConvertOptions(strings_can_be_null=True))
+            # No boolean inference: the project reads categorical columns of a CSV as text, so
+            # a "true"/"false" column is the category "true", as it is written.
+            convert = csv.ConvertOptions(strings_can_be_null=True, true_values=[], false_values=[])
+            table = csv.read_csv(path, convert_options=convert)
         else:
             from pyarrow import parquet
 
@@ -263,7 +266,7 @@ def _all_iso(texts: list[Any]) -> bool:
 
 
 def _exclusion(
-    name: str, kind: str, column: pa.ChunkedArray, rows: int, nulls: int, distinct: int
+    kind: str, column: pa.ChunkedArray, rows: int, nulls: int, distinct: int
 ) -> str | None:
     """Why a column cannot be a feature, or None when it can."""
     import pyarrow.compute as pc
@@ -312,7 +315,7 @@ def profile_column(name: str, column: pa.ChunkedArray, rows: int) -> ColumnProfi
     values: tuple[Any, ...] = ()
     if kind in ("int", "str", "bool", "float") and 0 < distinct <= MAX_CATEGORIES:
         values = tuple(sorted(pc.unique(column.drop_null()).to_pylist()))
-    excluded = _exclusion(name, kind, column, rows, nulls, distinct)
+    excluded = _exclusion(kind, column, rows, nulls, distinct)
     return ColumnProfile(name, kind, nulls, distinct, minimum, maximum, values, excluded)
 
 
@@ -434,6 +437,11 @@ def profile(
         raise TargetError(
             f"target column {target!r} has one value ({target_profile.values[0]!r}) in every "
             f"row; there is nothing to learn"
+        )
+    if not target_profile.numeric and target_profile.distinct > MAX_CATEGORIES:
+        raise TargetError(
+            f"target column {target!r} has {target_profile.distinct} distinct values; a class "
+            f"target has at most {MAX_CATEGORIES} (a numeric column makes a regression)"
         )
     inferred = infer_task(target_profile)
     counts: dict[Any, int] = {}

@@ -83,10 +83,11 @@ def run_new(dest: str | Path | None, options: NewOptions, console: Console) -> i
     provided: dict[str, Any] = {}
     if options.answers_file is not None:
         provided |= load_answers_file(options.answers_file)
-    provided |= parse_data_options(options.data)
+    given = parse_data_options(options.data)
+    provided |= given
     check_known(provided, questions)
     if options.target is not None:
-        if str(provided.get("target", options.target)) != options.target:
+        if given.get("target", options.target) != options.target:
             raise UsageError("--target and -d target= name different columns")
         provided["target"] = options.target
 
@@ -102,12 +103,16 @@ def run_new(dest: str | Path | None, options: NewOptions, console: Console) -> i
 
     terminal = sys.stdin.isatty()
     interactive = terminal and not options.defaults
-    choice = _choose_dataset(options, provided, interactive=interactive, console=console)
+    choice = _choose_dataset(
+        options, _table_answers(provided, given, options), interactive=interactive, console=console
+    )
     if choice is not None:
         # The table decides the target and the file's name; the task it implies becomes the
         # task question's default (asked to confirm, or taken with --yes / --defaults).
         provided["target"] = choice.profile.target
         provided["dataset_file"] = choice.profile.file_name
+        if "task" not in given:
+            provided.pop("task", None)  # an answers file's task was another table's
         overrides["task"] = choice.profile.task
         console.print(f"[green]✓[/] read {summary(choice)}")
     answers = collect_answers(
@@ -118,6 +123,8 @@ def run_new(dest: str | Path | None, options: NewOptions, console: Console) -> i
         interactive=interactive,
         console=console,
         default_overrides=overrides,
+        # Without a table the task's demo answers these; `-d` may still set them.
+        unasked=frozenset({"target", "dataset_file"}),
     )
     task = str(answers.get("task", "binary"))
     if choice is None:
@@ -188,12 +195,24 @@ def _choose_dataset(
             if not asked:
                 raise
             console.print(f"  [red]✗ {literal(error.message)}[/]")
-            dataset = ask_dataset(console)
+            dataset = ask_dataset(console, again=True)
             continue
         name = str(provided.get("dataset_file") or stored_name(dataset))
         check_stored_name(dataset, name)
         return replace(choice, profile=replace(choice.profile, file_name=name))
     return None
+
+
+def _table_answers(
+    provided: Mapping[str, Any], given: Mapping[str, Any], options: NewOptions
+) -> dict[str, Any]:
+    """What may answer for a table: `-d` and --target; an answers file's task, target and
+    dataset_file were another table's, so they yield to the one given now."""
+    from_table = {"task", "target", "dataset_file"}
+    kept = {k: v for k, v in provided.items() if k not in from_table or k in given}
+    if options.target is not None:
+        kept["target"] = options.target
+    return kept
 
 
 def _dataset_files(package: str, choice: DatasetChoice) -> list[Path]:

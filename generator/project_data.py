@@ -16,11 +16,14 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.prompt import Prompt
 
-from generator.errors import DatasetUnreadable, UsageError
+from generator.errors import DatasetUnreadable, TargetError, UsageError
 from generator.terminal import literal
 
 if TYPE_CHECKING:
     from generator.dataset import Profile
+
+
+DEMO_ANSWER = "demo"
 
 
 @dataclass(frozen=True)
@@ -52,26 +55,28 @@ def check_stored_name(source: Path, name: str) -> None:
         )
 
 
-def ask_dataset(console: Console) -> Path | None:
+def ask_dataset(console: Console, *, again: bool = False) -> Path | None:
     """The wizard's first question: the user's table, or Enter for the bundled demo."""
-    console.print()
-    console.print("[bold cyan]dataset[/]")
-    console.print(
-        "  [dim]Your table (a CSV or Parquet file): it is copied to data/raw/ and its schema "
-        "inferred. Enter keeps the bundled demo of the task you choose.[/]"
-    )
-    raw = Prompt.ask("  >", default="", show_default=False, console=console).strip()
-    return Path(raw).expanduser() if raw else None
+    if not again:
+        console.print()
+        console.print("[bold cyan]dataset[/]")
+        console.print(
+            "  [dim]Your table (a CSV or Parquet file): it is copied to data/raw/ and its schema "
+            "inferred. Enter keeps the bundled demo of the task you choose.[/]"
+        )
+    raw = Prompt.ask("  >", default=DEMO_ANSWER, console=console).strip()
+    return Path(raw).expanduser() if raw and raw != DEMO_ANSWER else None
 
 
 def ask_target(columns: list[str], console: Console) -> str:
-    """The target column, asked until it is one of the table's columns."""
+    """The target column, asked until it is one of the table's columns (default: the last,
+    where exports usually put the label)."""
     console.print()
     console.print("[bold cyan]target[/]")
     shown = ", ".join(columns[:30]) + (", ..." if len(columns) > 30 else "")
     console.print(f"  [dim]The column to predict; the table has: {literal(shown)}[/]")
     while True:
-        raw = Prompt.ask("  >", console=console).strip()
+        raw = Prompt.ask("  >", default=columns[-1], console=console).strip()
         if raw in columns:
             return raw
         console.print(f"  [red]✗ {literal(repr(raw))} is not a column of the table[/]")
@@ -102,9 +107,13 @@ def choose_demo(task: str, target: str, file_name: str) -> DatasetChoice:
 
     source = demo_path(task)
     check_stored_name(source, file_name)
-    return DatasetChoice(
-        source, profile_table(source, target, task=task, file_name=file_name), demo=True
-    )
+    try:
+        found = profile_table(source, target, task=task, file_name=file_name)
+    except TargetError as error:
+        raise TargetError(
+            f"{error.message} (the bundled {task} demo: pass --dataset to start from your table)"
+        ) from None
+    return DatasetChoice(source, found, demo=True)
 
 
 def summary(choice: DatasetChoice) -> str:

@@ -284,6 +284,29 @@ def dvc_init(project: Path, answers: Mapping[str, Any]) -> None:
     _run([dvc, "init", "--quiet"], project, fix)
 
 
+def dvc_add_raw_table(project: Path, answers: Mapping[str, Any]) -> None:
+    """`dvc add data/raw/<dataset_file>`: the table is data, versioned by DVC, and its `.dvc`
+    pointer goes into the first commit (the table itself is git-ignored)."""
+    if answers.get("data_versioning", "dvc") != "dvc":
+        raise StepSkipped("DVC not chosen", "")
+    name = answers.get("dataset_file")
+    if not name:
+        raise StepSkipped("no raw table in the answers", "")
+    relative = f"data/raw/{name}"
+    run = environments.runner_hint(answers)
+    fix = f"cd {project} && {run}dvc add {relative}"
+    if not (project / ".dvc").is_dir():
+        raise StepSkipped("DVC is not initialised", f"{run}dvc init, then: {fix}")
+    if not (project / relative).is_file():
+        raise StepFailed(f"{relative} is missing", f"put the table there, then: {fix}")
+    if (project / f"{relative}.dvc").is_file():
+        raise StepSkipped("already tracked", "")
+    dvc = environments.project_tool(project, answers, "dvc")
+    if dvc is None:
+        raise StepSkipped("dvc is not installed (it comes with the project's environment)", fix)
+    _run([dvc, "add", "--quiet", relative], project, fix)
+
+
 def pre_commit_install(project: Path, answers: Mapping[str, Any]) -> None:
     if not (project / ".pre-commit-config.yaml").is_file():
         raise StepSkipped("no .pre-commit-config.yaml", "")
@@ -369,6 +392,7 @@ STEPS: list[tuple[str, Step]] = [
     ("environment (uv sync)", install_environment),
     ("bytecode of the imported modules", warm_bytecode),
     ("dvc init", dvc_init),
+    ("dvc add (the raw table)", dvc_add_raw_table),
     ("pre-commit install", pre_commit_install),
     ("first commit", first_commit),
     ("pipeline run (make repro)", run_pipeline),
@@ -384,6 +408,7 @@ THIRD_PARTY_STEPS = (git_init, first_commit)
 # A step is skipped when one it builds on failed.
 _NEEDS: dict[Step, tuple[Step, ...]] = {
     git_lfs_install: (git_init,),
+    dvc_add_raw_table: (dvc_init,),
     first_commit: (git_init,),
     baseline_commit: (git_init, run_pipeline),
 }

@@ -83,8 +83,13 @@ def collect_answers(
     console: Console,
     default_overrides: Mapping[str, Any] | None = None,
     initial_context: Mapping[str, Any] | None = None,
+    unasked: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    """Answer every question that applies; returns only asked questions (Copier's `data=`)."""
+    """Answer every question that applies; returns only asked questions (Copier's `data=`).
+
+    Questions in `unasked` take their default even on a terminal: another prompt answers them
+    (`new` asks for a table, whose target and file name answer `target` and `dataset_file`).
+    """
     context: dict[str, Any] = dict(initial_context or {})
     answers: dict[str, Any] = {}
     overrides = dict(default_overrides or {})
@@ -100,7 +105,7 @@ def collect_answers(
         if question.name in provided:
             value = cast(question, provided[question.name])
             validate(question, value, context)
-        elif use_defaults:
+        elif use_defaults or question.name in unasked:
             if default is None:
                 raise MissingAnswerError(
                     f"question '{question.name}' has no default; pass --data {question.name}=VALUE"

@@ -20,6 +20,8 @@ ROW_NAMES = [
     "Update v0.1.0 -> v0.2.0",
     "check on a fresh project",
     "pre-commit on a fresh project",
+    "new --dataset: schema inference",
+    "new --dataset: inference and first pipeline run",
     "Peak memory",
 ]
 
@@ -40,5 +42,5 @@ def test_bench_smoke_writes_every_row(tmp_path: Path) -> None:
     for name in ROW_NAMES:
         assert name in table, f"row {name!r} missing from results.md"
     rows = {line.split("|")[1].strip() for line in table.splitlines() if line.startswith("| ")}
-    assert {"1", "2", "3", "4", "5", "6a", "6b", "7"} <= rows
+    assert {"1", "2", "3", "4", "5", "6a", "6b", "7", "8a", "8b"} <= rows
     assert "Traceback" not in done.stdout + done.stderr

@@ -64,6 +64,7 @@ def test_full_new_initialises_everything_and_compiles_the_pipeline(
         "environment (uv sync)",
         "bytecode of the imported modules",
         "dvc init",
+        "dvc add (the raw table)",
         "pre-commit install",
         "first commit",
         "pipeline run (make repro)",
@@ -80,6 +81,10 @@ def test_full_new_initialises_everything_and_compiles_the_pipeline(
     tracked = git("ls-files", cwd=project).splitlines()
     assert "uv.lock" in tracked
     assert ".dvc/config" in tracked
+    # The raw table is DVC's: its pointer is in the first commit, the table itself is not in git.
+    first = git("show", "--name-only", "--format=", "HEAD~1", cwd=project).split()
+    assert "data/raw/breast_cancer.csv.dvc" in first
+    assert "data/raw/breast_cancer.csv" not in tracked
     assert ".copier-answers.yml" in tracked
     assert not any(path.startswith(".venv/") for path in tracked)
     assert (project / ".venv" / "bin" / "python").exists()

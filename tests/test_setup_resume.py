@@ -24,6 +24,7 @@ STEPS = (
     "environment (uv sync)",
     "bytecode of the imported modules",
     "dvc init",
+    "dvc add (the raw table)",
     "pre-commit install",
     "first commit",
     "pipeline run (make repro)",
