@@ -193,7 +193,8 @@ def test_forced_repro_is_byte_identical(first: tuple[Step, str], forced: Step) -
 
 
 def test_training_param_reruns_train_and_downstream_only(worse: Step) -> None:
-    assert worse.ran == ("train", "evaluate", "register")
+    # monitor compares the model's predictions on both sides too, so a new model reruns it.
+    assert worse.ran == ("train", "evaluate", "register", "monitor")
 
 
 def test_worse_model_is_challenger_not_champion(forced: Step, worse: Step) -> None:
@@ -204,9 +205,9 @@ def test_worse_model_is_challenger_not_champion(forced: Step, worse: Step) -> No
 
 
 def test_tracking_store_holds_runs_and_registry(tracking_store: dict, project: Path) -> None:
-    # The monitor stage logs runs of its own (first and forced repro), without a model.
+    # The monitor stage logs runs of its own (first, forced and worse repro), without a model.
     monitor_runs = [r for r in tracking_store["runs"] if r["tags"].get("dvc_stage") == "monitor"]
-    assert len(monitor_runs) == 2
+    assert len(monitor_runs) == 3
     assert all("model_fingerprint" not in r["tags"] for r in monitor_runs)
     runs = [r for r in tracking_store["runs"] if r not in monitor_runs]
     assert len(runs) == 3

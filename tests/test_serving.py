@@ -119,14 +119,31 @@ def readme_example(project: Path) -> dict:
     return json.loads(found.group(1))
 
 
-def test_readme_example_is_a_full_row_of_the_schema(render) -> None:
-    project = render()
+@pytest.mark.parametrize("task", ["binary", "multiclass", "regression"])
+def test_readme_example_is_a_full_row_of_the_demo_table(render, task: str) -> None:
+    """The example request is a whole row of the task's bundled demo, every column included."""
+    import csv
+
+    from generator.dataset import demo_path
+
+    project = render(task=task)
     rows = readme_example(project)["rows"]
-    features = re.findall(r'"(\w+)"', (project / f"src/{PACKAGE}/validation.py").read_text())
-    assert len(rows) == 1 and len(rows[0]) == 30
-    measurements = {name.split("_", 1)[1] for name in rows[0] if name.startswith("mean_")}
-    assert measurements <= set(features)
+    with demo_path(task).open(newline="", encoding="utf-8") as handle:
+        table = list(csv.DictReader(handle))
+    assert len(rows) == 1 and list(rows[0]) == list(table[0])
+    as_text = {name: "" if value is None else str(value) for name, value in rows[0].items()}
+    assert any(
+        all(as_text[name] == row[name] or _same_number(as_text[name], row[name]) for name in row)
+        for row in table
+    ), rows[0]
     assert "make serve" in (project / "README.md").read_text()
+
+
+def _same_number(left: str, right: str) -> bool:
+    try:
+        return float(left) == float(right)
+    except ValueError:
+        return False
 
 
 # --- the real server, for MLflow and W&B -----------------------------------------------------
@@ -227,7 +244,7 @@ import json, sys
 import mlflow, pandas as pd
 from mlflow import MlflowClient
 mlflow.set_tracking_uri("sqlite:///mlflow.db")
-row = pd.DataFrame(json.loads(sys.argv[1]))
+row = pd.DataFrame(json.loads(sys.argv[1])).drop(columns=["target"])
 version = MlflowClient().get_model_version_by_alias("my-ml-project", "champion").version
 label = mlflow.pyfunc.load_model("models:/my-ml-project@champion").predict(row)[0]
 probability = mlflow.sklearn.load_model("models:/my-ml-project@champion").predict_proba(row)[0, 1]
@@ -236,7 +253,7 @@ print(json.dumps([str(version), int(label), float(probability)]))
     "wandb": """
 import json, sys
 import joblib, pandas as pd
-row = pd.DataFrame(json.loads(sys.argv[1]))
+row = pd.DataFrame(json.loads(sys.argv[1])).drop(columns=["target"])
 record = json.load(open("reports/champion.json"))
 model = joblib.load("models/champion/model.joblib")
 label, probability = model.predict(row)[0], model.predict_proba(row)[0, 1]
@@ -264,8 +281,10 @@ def test_health_and_readme_example_match_the_champion(served: Served) -> None:
     status, answer = call(f"{served.url}/predict", json.dumps(example).encode())
     assert status == 200, answer
     assert answer["model_version"] == version
+    # Binary: the class, and the probability of each class by label.
+    expected = {"0": 1 - probability, "1": probability}
     assert answer["predictions"] == [
-        {"prediction": label, "probability": pytest.approx(probability, rel=1e-9, abs=1e-12)}
+        {"prediction": label, "probabilities": pytest.approx(expected, rel=1e-9, abs=1e-12)}
     ]
 
 
@@ -304,15 +323,16 @@ def test_batch_scoring_writes_one_prediction_per_row_with_the_version(
     assert {row["model"] for row in scored} == {"my-ml-project"}
     for given, got in zip(inputs, scored, strict=True):
         assert got["mean_radius"] == given["mean_radius"] and got["target"] == given["target"]
-        assert got["prediction"] == str(int(float(got["probability"]) >= 0.5))
+        assert got["prediction"] == str(int(float(got["probability_1"]) >= 0.5))
+        assert float(got["probability_0"]) == pytest.approx(1 - float(got["probability_1"]))
     # The same rows through the server give the same probabilities.
     features = [
         {key: float(value) for key, value in row.items() if key != "target"} for row in inputs[:5]
     ]
     status, answer = call(f"{served.url}/predict", json.dumps({"rows": features}).encode())
     assert status == 200
-    assert [p["probability"] for p in answer["predictions"]] == pytest.approx(
-        [float(row["probability"]) for row in scored[:5]], rel=1e-9
+    assert [p["probabilities"]["1"] for p in answer["predictions"]] == pytest.approx(
+        [float(row["probability_1"]) for row in scored[:5]], rel=1e-9
     )
 
 
