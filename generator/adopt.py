@@ -35,8 +35,10 @@ from generator.answers import (
     render_value,
     validate,
 )
+from generator.dataset import copy_table
 from generator.errors import Aborted, NotAdoptableError, ScaffoldError
 from generator.interop.project_facts import CRUFT_FILE, Fact, package_folder, read_facts
+from generator.project_data import DatasetChoice, choose_demo, write_into
 from generator.questions import Question
 from generator.template_source import TemplateSource, resolve_source
 from generator.terminal import literal
@@ -172,6 +174,10 @@ def render_commit(
         staging = Path(tmp) / "render"
         staging.mkdir()
         render_to(source, staging, answers)
+        # The template's code reads src/<package>/schema.py, which `new` writes from the table:
+        # an adopted project starts from the task's demo and its schema, as `new` without
+        # --dataset does (the table itself is git-ignored data: see `adopt_demo_table`).
+        write_into(staging, str(answers["package_name"]), demo_choice(answers))
         version = _commit_of(staging)
         env = {"GIT_DIR": git_dir, "GIT_WORK_TREE": str(staging), "GIT_INDEX_FILE": f"{tmp}/index"}
         _git("add", "-A", cwd=staging, env=env)
@@ -180,6 +186,23 @@ def render_commit(
     identity = _identity(project, answers)
     commit = _git(*identity, "commit-tree", tree, "-m", message, cwd=project).stdout.strip()
     return commit, version
+
+
+def demo_choice(answers: Mapping[str, Any]) -> DatasetChoice:
+    return choose_demo(
+        str(answers.get("task", "binary")),
+        str(answers.get("target", "target")),
+        str(answers.get("dataset_file", "breast_cancer.csv")),
+    )
+
+
+def adopt_demo_table(project: Path, answers: Mapping[str, Any]) -> None:
+    """The demo table into data/raw/ (git-ignored, so the merge cannot bring it), unless the
+    project already has a file of that name."""
+    choice = demo_choice(answers)
+    raw = project / "data" / "raw" / choice.profile.file_name
+    if not raw.exists():
+        copy_table(choice.source, raw)
 
 
 def _commit_of(render: Path) -> str:
@@ -270,6 +293,7 @@ def run_adopt(
         use_defaults=defaults,
         interactive=interactive,
         console=console,
+        unasked=frozenset({"target", "dataset_file"}),  # the task's demo answers them
     )
     origins = {k: f.origin for k, f in facts.items()} | {k: "--data" for k in provided}
     console.print()
@@ -290,6 +314,7 @@ def run_adopt(
     for line in prepare(project, str(answers["package_name"]), identity):
         console.print(f"[green]✓[/] {literal(line)}")
     conflicts = merge_template(project, commit, version, identity)
+    adopt_demo_table(project, answers)
     console.print(_report(project, original, version, conflicts))
     return 1 if conflicts else 0
 

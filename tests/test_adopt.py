@@ -302,6 +302,9 @@ def test_cruft_answers_are_taken_and_a_clean_adoption_is_committed(
     assert log[0] == "Adopt the mlops-scaffold template v0.1.0"
     assert not (cruft_project / ".cruft.json").exists()  # cruft no longer drives updates
     assert (cruft_project / "analysis.md").read_text() == "# Findings\n"
+    # The task's demo, as `new` without --dataset: its schema committed, its table (data) ignored.
+    assert "src/cruft_made/schema.py" in git("ls-files", cwd=cruft_project).split()
+    assert (cruft_project / "data" / "raw" / "breast_cancer.csv").is_file()
     assert "mlops-scaffold/template" not in git("branch", "--list", cwd=cruft_project)
     check = run_cli("update", str(cruft_project), "--check")
     assert check.returncode == 0, check.stdout + check.stderr
