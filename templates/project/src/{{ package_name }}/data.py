@@ -18,7 +18,7 @@ def load_source() -> pd.DataFrame:
     """Return the raw table with snake_case column names and an integer `target` column."""
     from sklearn.datasets import load_breast_cancer  # here: later stages need no scikit-learn
 
-    frame = load_breast_cancer(as_frame=True).frame
+    frame: pd.DataFrame = load_breast_cancer(as_frame=True).frame
     frame.columns = [str(column).replace(" ", "_") for column in frame.columns]
     frame[TARGET] = frame[TARGET].astype("int64")
     return frame
