@@ -22,7 +22,9 @@ import yaml
 BIN = Path(sys.executable).parent  # actionlint, zizmor, check-jsonschema: the dev group
 GITHUB_FILES = {
     ".github/dependabot.yml",
+    ".github/workflows/audit.yml",
     ".github/workflows/ci.yml",
+    ".github/workflows/delivery.yml",
     ".github/workflows/monitor.yml",
     ".github/workflows/template-update.yml",
 }
@@ -153,7 +155,21 @@ def test_github_actions_pinned_and_least_privileged(render) -> None:
         job_id: {scope for scope, level in job["permissions"].items() if level == "write"}
         for job_id, job in ci["jobs"].items()
     }
-    assert writers == {"test": set(), "report": {"pull-requests"}}
+    # The report job runs the pull request's code with a read-only token; the comment job
+    # that may write runs none of it (it only reads the report's artifact).
+    assert writers == {"test": set(), "report": set(), "comment": {"contents", "pull-requests"}}
+    assert not any(
+        "actions/checkout@" in step.get("uses", "") for step in ci["jobs"]["comment"]["steps"]
+    )
+    audit = load(project, ".github/workflows/audit.yml")
+    assert audit["jobs"]["audit"]["permissions"] == {"contents": "read"}
+    delivery = load(project, ".github/workflows/delivery.yml")
+    assert {job_id: job["permissions"] for job_id, job in delivery["jobs"].items()} == {
+        "image": {"contents": "read"},
+        "release": {"contents": "read", "packages": "write"},
+        "docs": {"contents": "read"},
+        "pages": {"pages": "write", "id-token": "write"},
+    }
     update = load(project, ".github/workflows/template-update.yml")
     assert update["jobs"]["update"]["permissions"] == {
         "contents": "write",
@@ -172,7 +188,8 @@ def test_github_ci_runs_the_project_checks(render) -> None:
     ordered = [
         "uv sync --locked",
         "pre-commit run --all-files",
-        "pytest",
+        "uv run --frozen mypy",
+        "pytest --cov",
         "dvc repro",
         "git diff --exit-code -- dvc.lock reports/",
     ]
@@ -182,7 +199,10 @@ def test_github_ci_runs_the_project_checks(render) -> None:
     assert setup_uv["with"]["enable-cache"] is True
     dvc_cache = next(s for s in test_steps if s.get("with", {}).get("path") == ".dvc/cache")
     assert "hashFiles('dvc.lock')" in dvc_cache["with"]["key"]
-    assert positions[3] > test_steps.index(dvc_cache)
+    assert positions[4] > test_steps.index(dvc_cache)
+    # mypy runs as a step of its own, not a second time among the hooks.
+    hooks = next(step for step in test_steps if "pre-commit run" in step.get("run", ""))
+    assert hooks["env"] == {"SKIP": "mypy"}
 
     # Every tool run with `uv run` must come from the project's own locked environment.
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
@@ -198,9 +218,17 @@ def test_github_ci_runs_the_project_checks(render) -> None:
     assert report["if"] == "github.event_name == 'pull_request'"
     assert report["needs"] == "test"
     report_text = yaml.safe_dump(report)
-    for needle in ("dvc params diff", "dvc metrics diff", "--md", "GITHUB_STEP_SUMMARY"):
+    for needle in ("scripts/plots_report.py", "--with vl-convert-python==", "GITHUB_STEP_SUMMARY"):
         assert needle in report_text
-    comment = report["steps"][-1]["with"]["script"]
+    assert report["steps"][-1]["uses"].startswith("actions/upload-artifact@")
+    comment_job = ci["jobs"]["comment"]
+    assert comment_job["needs"] == "report"
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in comment_job["if"]
+    publish = next(
+        step for step in comment_job["steps"] if step.get("name") == "Publish the images"
+    )
+    assert "HEAD:refs/heads/dvc-plots" in publish["run"]
+    comment = comment_job["steps"][-1]["with"]["script"]
     assert "<!-- mlops-scaffold:dvc-report -->" in comment
     assert "updateComment" in comment and "createComment" in comment
 
@@ -336,8 +364,9 @@ def test_gitlab_ci_is_valid_and_complete(render) -> None:
     test_script = "\n".join(config["test"]["script"])
     for cmd in (
         "uv sync --locked",
-        "pre-commit run --all-files",
-        "pytest",
+        "SKIP=mypy uv run --frozen pre-commit run --all-files",
+        "uv run --frozen mypy",
+        "pytest --cov",
         "dvc repro",
         "git diff --exit-code -- dvc.lock reports/",
     ):
@@ -347,9 +376,9 @@ def test_gitlab_ci_is_valid_and_complete(render) -> None:
     assert report["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
     report_script = "\n".join(report["script"])
     for needle in (
-        "dvc params diff",
-        "dvc metrics diff",
-        "--md",
+        "scripts/plots_report.py",
+        "--with vl-convert-python==",
+        "/uploads",
         "<!-- mlops-scaffold:dvc-report -->",
         "PRIVATE-TOKEN",
         "GITLAB_API_TOKEN",
