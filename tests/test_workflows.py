@@ -192,6 +192,7 @@ def test_github_ci_runs_the_project_checks(render) -> None:
         "pytest --cov",
         "dvc repro",
         "git diff --exit-code -- dvc.lock reports/",
+        "pytest tests/test_notebook.py",  # the notebook reads the pipeline's outputs
     ]
     positions = [next(i for i, s in enumerate(scripts) if cmd in s) for cmd in ordered]
     assert positions == sorted(positions), scripts
