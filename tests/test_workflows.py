@@ -432,7 +432,7 @@ def test_audit_workflow_runs_weekly_and_when_the_lock_changes(render, manager: s
     # `make audit` exports the locked versions and fails on any finding, naming the advisory.
     makefile = (project / "Makefile").read_text()
     audit = makefile.split("\naudit:", 1)[1].split("\n\n", 1)[0]
-    assert "pip-audit==$(PIP_AUDIT_VERSION) --strict --no-deps --disable-pip --desc on" in audit
+    assert "pip-audit==$(PIP_AUDIT_VERSION) --vulnerability-service osv --strict" in audit
     if manager == "pip":
         assert "requirements.txt" in audit
 
