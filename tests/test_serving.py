@@ -357,3 +357,61 @@ def test_champion_folder_of_the_image_scores_the_same(served: Served, tmp_path: 
     run(*score, str(from_folder), "--champion-dir", str(folder), cwd=served.root)
     run(*score, str(default), cwd=served.root)
     assert from_folder.read_bytes() == default.read_bytes()
+
+
+# --- the delivery workflow's smoke test (issue 20), against `make serve` ----------------------
+
+
+def smoke_test(served: Served, url: str, wait: str) -> subprocess.CompletedProcess[str]:
+    """scripts/smoke_test.py as the delivery workflow runs it: any Python, stdlib only."""
+    return subprocess.run(
+        [sys.executable, str(served.root / "scripts/smoke_test.py"), url, "--wait", wait],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+@pytest.mark.slow
+def test_smoke_test_passes_against_make_serve(served: Served) -> None:
+    done = smoke_test(served, served.url, "30")
+    assert done.returncode == 0, done.stdout + done.stderr
+    version = call(f"{served.url}/health")[1]["model_version"]
+    assert done.stdout.strip() == (
+        f"smoke test passed: my-ml-project version {version}, 1 prediction(s) from {served.url}"
+    )
+
+
+@pytest.mark.slow
+def test_smoke_test_fails_with_a_broken_model(served: Served, tmp_path: Path) -> None:
+    """The champion folder of the image with its model files corrupted: one line, exit 1."""
+    folder = tmp_path / "champion"
+    if served.tracker == "mlflow":
+        export = (".venv/bin/python", "-m", f"{PACKAGE}.champion", "export", "--to", str(folder))
+        run(*export, cwd=served.root)
+    else:
+        shutil.copytree(served.root / "models/champion", folder)
+    for path in folder.rglob("*"):
+        if path.is_file() and path.name != "champion.json":
+            path.write_bytes(b"not a model\n")
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            ".venv/bin/python",
+            *("-m", f"{PACKAGE}.serve", "--port", str(port)),
+            *("--champion-dir", str(folder)),
+        ],
+        cwd=served.root,
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        done = smoke_test(served, f"http://127.0.0.1:{port}", "20")
+    finally:
+        stop_process_group(server)
+    assert done.returncode == 1, done.stdout
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("smoke test failed: "), done.stderr

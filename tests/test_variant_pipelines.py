@@ -3,7 +3,9 @@ every task on every framework (each task twice per framework, see COMBINATIONS).
 
 For each of the 18 combinations: render, `uv sync`, run the pipeline (`dvc repro`, then
 `dvc repro --force` must leave `dvc.lock` byte-identical; `make repro` without DVC), check what
-the tracker recorded, then run the generated project's own tests.
+the tracker recorded, then run the generated project's own checks: mypy (strict on src/) and
+its tests under the coverage gate of its pyproject.toml (`fail_under`), the starter notebook
+included (it runs once the pipeline's outputs exist).
 
 CI time on two cores: the six combinations of one framework run in order in one test and share
 one environment (`UV_PROJECT_ENVIRONMENT`; same package name), so `uv sync` only swaps the
@@ -16,6 +18,7 @@ wheels would pull about 3 GB of CUDA packages, which the test checks never happe
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -67,6 +70,8 @@ def _runner(venv: Path, torch_index: str):
     """`run` with the shared environment, the local torch index and offline W&B."""
     env = project_env() | {
         "UV_PROJECT_ENVIRONMENT": str(venv),
+        # Same package name in every combination: mypy's cache carries over between them.
+        "MYPY_CACHE_DIR": str(venv.parent / "mypy-cache"),
         "UV_INDEX": f"pytorch-cpu={torch_index}",
         "WANDB_MODE": "offline",
         "WANDB_SILENT": "true",
@@ -138,7 +143,7 @@ def _run_combination(
     root: Path,
     framework: str,
     combination: tuple[str, str, str],
-) -> None:
+) -> str:
     tracker, versioning, task = combination
     project = render_project(
         template_repo,
@@ -168,14 +173,20 @@ def _run_combination(
         member("make", "repro", cwd=project)
         assert not (project / "dvc.lock").exists() and not (project / ".dvc").exists()
         _check_first_run(project, tracker, task)
-    member("uv", "run", "pytest", "-q", "-p", "no:cacheprovider", cwd=project)
+    member("uv", "run", "mypy", cwd=project)
+    tests = member("uv", "run", "pytest", "-q", "-p", "no:cacheprovider", "--cov", cwd=project)
+    assert "Required test coverage of" in tests and " reached." in tests, tests[-2000:]
+    assert not re.search(r"SKIPPED .*test_notebook", tests), "the notebook was skipped"
+    return re.search(r"Total coverage: ([\d.]+)%", tests).group(1)
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_pipelines_of_framework(
     framework: str, template_repo: Path, tmp_path: Path, torch_index: str
 ) -> None:
-    """Six tracker x data-versioning x task combinations of `framework`, in one environment."""
+    """Six tracker x data-versioning x task combinations of `framework`, in one environment.
+
+    Prints each combination's time and coverage (what `fail_under` is set from)."""
     venv = tmp_path / "venv"
     member = _runner(venv, torch_index)
     failures: list[str] = []
@@ -183,11 +194,14 @@ def test_pipelines_of_framework(
     for combination in COMBINATIONS:
         name = f"{framework}-{'-'.join(combination)}"
         started = time.monotonic()
+        coverage = "-"
         try:
-            _run_combination(member, template_repo, tmp_path / name, framework, combination)
+            coverage = _run_combination(
+                member, template_repo, tmp_path / name, framework, combination
+            )
         except AssertionError as error:
             failures.append(f"{name}: {error}")
-        timings.append(f"{name}: {time.monotonic() - started:.0f} s")
+        timings.append(f"{name}: {time.monotonic() - started:.0f} s, coverage {coverage} %")
     print("\n" + "\n".join(timings))
     installed = member("uv", "pip", "list", "--python", str(venv / "bin" / "python"), cwd=tmp_path)
     assert "nvidia" not in installed.lower(), "a CUDA package was installed"

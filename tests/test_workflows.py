@@ -22,7 +22,9 @@ import yaml
 BIN = Path(sys.executable).parent  # actionlint, zizmor, check-jsonschema: the dev group
 GITHUB_FILES = {
     ".github/dependabot.yml",
+    ".github/workflows/audit.yml",
     ".github/workflows/ci.yml",
+    ".github/workflows/delivery.yml",
     ".github/workflows/monitor.yml",
     ".github/workflows/template-update.yml",
 }
@@ -153,7 +155,21 @@ def test_github_actions_pinned_and_least_privileged(render) -> None:
         job_id: {scope for scope, level in job["permissions"].items() if level == "write"}
         for job_id, job in ci["jobs"].items()
     }
-    assert writers == {"test": set(), "report": {"pull-requests"}}
+    # The report job runs the pull request's code with a read-only token; the comment job
+    # that may write runs none of it (it only reads the report's artifact).
+    assert writers == {"test": set(), "report": set(), "comment": {"contents", "pull-requests"}}
+    assert not any(
+        "actions/checkout@" in step.get("uses", "") for step in ci["jobs"]["comment"]["steps"]
+    )
+    audit = load(project, ".github/workflows/audit.yml")
+    assert audit["jobs"]["audit"]["permissions"] == {"contents": "read"}
+    delivery = load(project, ".github/workflows/delivery.yml")
+    assert {job_id: job["permissions"] for job_id, job in delivery["jobs"].items()} == {
+        "image": {"contents": "read"},
+        "release": {"contents": "read", "packages": "write"},
+        "docs": {"contents": "read"},
+        "pages": {"pages": "write", "id-token": "write"},
+    }
     update = load(project, ".github/workflows/template-update.yml")
     assert update["jobs"]["update"]["permissions"] == {
         "contents": "write",
@@ -172,9 +188,11 @@ def test_github_ci_runs_the_project_checks(render) -> None:
     ordered = [
         "uv sync --locked",
         "pre-commit run --all-files",
-        "pytest",
+        "uv run --frozen mypy",
+        "pytest --cov",
         "dvc repro",
         "git diff --exit-code -- dvc.lock reports/",
+        "pytest tests/test_notebook.py",  # the notebook reads the pipeline's outputs
     ]
     positions = [next(i for i, s in enumerate(scripts) if cmd in s) for cmd in ordered]
     assert positions == sorted(positions), scripts
@@ -182,7 +200,10 @@ def test_github_ci_runs_the_project_checks(render) -> None:
     assert setup_uv["with"]["enable-cache"] is True
     dvc_cache = next(s for s in test_steps if s.get("with", {}).get("path") == ".dvc/cache")
     assert "hashFiles('dvc.lock')" in dvc_cache["with"]["key"]
-    assert positions[3] > test_steps.index(dvc_cache)
+    assert positions[4] > test_steps.index(dvc_cache)
+    # mypy runs as a step of its own, not a second time among the hooks.
+    hooks = next(step for step in test_steps if "pre-commit run" in step.get("run", ""))
+    assert hooks["env"] == {"SKIP": "mypy"}
 
     # Every tool run with `uv run` must come from the project's own locked environment.
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
@@ -198,9 +219,17 @@ def test_github_ci_runs_the_project_checks(render) -> None:
     assert report["if"] == "github.event_name == 'pull_request'"
     assert report["needs"] == "test"
     report_text = yaml.safe_dump(report)
-    for needle in ("dvc params diff", "dvc metrics diff", "--md", "GITHUB_STEP_SUMMARY"):
+    for needle in ("scripts/plots_report.py", "--with vl-convert-python==", "GITHUB_STEP_SUMMARY"):
         assert needle in report_text
-    comment = report["steps"][-1]["with"]["script"]
+    assert report["steps"][-1]["uses"].startswith("actions/upload-artifact@")
+    comment_job = ci["jobs"]["comment"]
+    assert comment_job["needs"] == "report"
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in comment_job["if"]
+    publish = next(
+        step for step in comment_job["steps"] if step.get("name") == "Publish the images"
+    )
+    assert "HEAD:refs/heads/dvc-plots" in publish["run"]
+    comment = comment_job["steps"][-1]["with"]["script"]
     assert "<!-- mlops-scaffold:dvc-report -->" in comment
     assert "updateComment" in comment and "createComment" in comment
 
@@ -336,8 +365,9 @@ def test_gitlab_ci_is_valid_and_complete(render) -> None:
     test_script = "\n".join(config["test"]["script"])
     for cmd in (
         "uv sync --locked",
-        "pre-commit run --all-files",
-        "pytest",
+        "SKIP=mypy uv run --frozen pre-commit run --all-files",
+        "uv run --frozen mypy",
+        "pytest --cov",
         "dvc repro",
         "git diff --exit-code -- dvc.lock reports/",
     ):
@@ -347,9 +377,9 @@ def test_gitlab_ci_is_valid_and_complete(render) -> None:
     assert report["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
     report_script = "\n".join(report["script"])
     for needle in (
-        "dvc params diff",
-        "dvc metrics diff",
-        "--md",
+        "scripts/plots_report.py",
+        "--with vl-convert-python==",
+        "/uploads",
         "<!-- mlops-scaffold:dvc-report -->",
         "PRIVATE-TOKEN",
         "GITLAB_API_TOKEN",
@@ -378,3 +408,139 @@ def test_hostile_answers_keep_files_valid(render, ci: str) -> None:
 def test_multiline_answers_are_refused(render, field: str) -> None:
     with pytest.raises(ValueError, match=f"Validation error for question '{field}'"):
         render(**{field: "first line\nsecond line: ${{ github.token }}"})
+
+
+# --- issue 20: dependency audit, delivery of the serving image, GitLab's equivalents -----------
+
+LOCK_FILES = {"uv": "uv.lock", "pip": "requirements.txt", "poetry": "poetry.lock"}
+LOCK_FILES["conda"] = "environment.yml"
+
+
+@pytest.mark.parametrize("manager", ["uv", "pip", "poetry", "conda"])
+def test_audit_workflow_runs_weekly_and_when_the_lock_changes(render, manager: str) -> None:
+    project = render(ci="github", env_manager=manager)
+    assert_github_lint_clean(project)
+    workflow = load(project, ".github/workflows/audit.yml")
+    assert triggers(workflow) == {"schedule", "push", "pull_request", "workflow_dispatch"}
+    on = workflow.get("on") or workflow[True]
+    _minute, _hour, day, month, weekday = on["schedule"][0]["cron"].split()
+    assert (day, month) == ("*", "*") and weekday.isdigit(), "weekly: one day of the week"
+    for event in ("push", "pull_request"):
+        assert LOCK_FILES[manager] in on[event]["paths"], event
+    steps = workflow["jobs"]["audit"]["steps"]
+    assert steps[-1]["run"] == "make audit"
+    # `make audit` exports the locked versions and fails on any finding, naming the advisory.
+    makefile = (project / "Makefile").read_text()
+    audit = makefile.split("\naudit:", 1)[1].split("\n\n", 1)[0]
+    assert "pip-audit==$(PIP_AUDIT_VERSION) --vulnerability-service osv --strict" in audit
+    if manager == "pip":
+        assert "requirements.txt" in audit
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {},
+        {"env_manager": "pip", "tracker": "wandb", "docs": "none", "git_lfs": False},
+        {"env_manager": "conda", "data_versioning": "none"},
+        {"env_manager": "poetry", "tracker": "wandb"},
+    ],
+    ids=["uv-mlflow", "pip-wandb-nodocs", "conda-make", "poetry-wandb"],
+)
+def test_delivery_workflow_smoke_tests_before_merge_and_release(render, answers: dict) -> None:
+    project = render(ci="github", **answers)
+    assert_github_lint_clean(project)
+    text = (project / ".github/workflows/delivery.yml").read_text()
+    workflow = yaml.safe_load(text)
+    on = workflow.get("on") or workflow[True]
+    assert set(on) == {"pull_request", "push"} and on["push"] == {"tags": ["v*"]}
+    jobs = workflow["jobs"]
+    docs = answers.get("docs", "mkdocs") == "mkdocs"
+    assert set(jobs) == ({"image", "release", "docs", "pages"} if docs else {"image", "release"})
+
+    image = jobs["image"]
+    assert image["if"] == "github.event_name == 'pull_request'"
+    # No secret, and no token beyond the read-only default, in what pull requests run.
+    image_text = yaml.safe_dump(image)
+    assert "secrets." not in image_text and "github.token" not in image_text
+    build = next(s for s in image["steps"] if s.get("uses", "").startswith("docker/build-push"))
+    assert build["with"]["cache-from"] == "type=gha" and build["with"]["push"] is False
+    assert "steps.champion.outputs.version" in build["with"]["labels"]
+    assert "scripts/smoke_test.py http://127.0.0.1:8000" in image["steps"][-1]["run"]
+
+    release = jobs["release"]
+    assert "refs/tags/v" in release["if"]
+    names = [step.get("name") for step in release["steps"]]
+    # Smoke-tested before it is pushed; built from the sources alone (no layer cache).
+    assert names.index("Run the image and smoke-test it") < names.index("Push the image")
+    build = next(s for s in release["steps"] if s.get("uses", "").startswith("docker/build-push"))
+    assert build["with"]["no-cache"] is True and "cache-from" not in build["with"]
+    labels = build["with"]["labels"]
+    assert "org.mlops-scaffold.model.version=${{ steps.champion.outputs.version }}" in labels
+    assert "org.opencontainers.image.version=${{ github.ref_name }}" in labels
+    login = next(s for s in release["steps"] if s.get("uses", "").startswith("docker/login"))
+    assert login["with"]["registry"] == "ghcr.io"
+    assert login["with"]["password"] == "${{ github.token }}"
+    for step in workflow_steps(workflow):
+        if step.get("uses", "").startswith("astral-sh/setup-uv@"):
+            assert step["with"]["enable-cache"] is False  # nothing restored where it publishes
+    champion = next(s for s in release["steps"] if s.get("id") == "champion")
+    assert "make repro" in champion["run"]
+    assert ("champion export" in champion["run"]) == (answers.get("tracker", "mlflow") == "mlflow")
+    if docs:
+        assert jobs["pages"]["needs"] == "docs"
+        assert jobs["pages"]["steps"][-1]["uses"].startswith("actions/deploy-pages@")
+
+
+def test_no_delivery_without_serving(render) -> None:
+    project = render(ci="github", tracker="none")
+    assert not (project / ".github/workflows/delivery.yml").exists()
+    assert not (project / "scripts/smoke_test.py").exists()
+    config = load(render(ci="gitlab", tracker="none", docs="none"), ".gitlab-ci.yml")
+    assert not {"champion", "serving-image", "release-image", "pages"} & set(config)
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {},
+        {"env_manager": "conda", "tracker": "wandb", "docs": "none"},
+        {"env_manager": "pip", "data_versioning": "none"},
+    ],
+    ids=["uv-mlflow", "conda-wandb-nodocs", "pip-make"],
+)
+def test_gitlab_delivery_and_audit_jobs(render, answers: dict) -> None:
+    project = render(ci="gitlab", **answers)
+    check = run(
+        BIN / "check-jsonschema",
+        "--builtin-schema",
+        "vendor.gitlab-ci",
+        ".gitlab-ci.yml",
+        cwd=project,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    config = load(project, ".gitlab-ci.yml")
+    manager = answers.get("env_manager", "uv")
+
+    audit = config["dependency-audit"]
+    assert {"changes": [LOCK_FILES[manager], "pyproject.toml"]} in audit["rules"]
+    assert audit["script"][-1] == "make audit"
+
+    tags = {"if": "$CI_COMMIT_TAG =~ /^v/"}
+    merge_requests = {"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}
+    assert config["champion"]["rules"] == [merge_requests, tags]
+    assert config["champion"]["artifacts"]["paths"] == ["models/champion/"]
+    serving = "\n".join(config["serving-image"]["script"])
+    assert config["serving-image"]["rules"] == [merge_requests]
+    assert "--cache-from" in serving and "scripts/smoke_test.py http://docker:8000" in serving
+    release = config["release-image"]["script"]
+    assert config["release-image"]["rules"] == [tags]
+    joined = "\n".join(release)
+    assert "--no-cache" in joined and "org.mlops-scaffold.model.version=$MODEL_VERSION" in joined
+    smoke = next(i for i, line in enumerate(release) if "smoke_test.py" in line)
+    push = next(i for i, line in enumerate(release) if line.startswith("docker push"))
+    assert smoke < push
+    assert ("pages" in config) == (answers.get("docs", "mkdocs") == "mkdocs")
+    if "pages" in config:
+        assert config["pages"]["rules"] == [tags]
+        assert config["pages"]["artifacts"]["paths"] == ["public"]

@@ -318,8 +318,10 @@ SOURCE = (
     "validation.py",
 )
 TESTS = (
+    "__init__.py",
     "conftest.py",
     "test_drift.py",
+    "test_notebook.py",
     "test_pipeline_config.py",
     "test_seed.py",
     "test_train.py",
@@ -338,7 +340,7 @@ ALWAYS = (
     "data/processed/.gitkeep",
     "data/raw/.gitkeep",
     "models/.gitkeep",
-    "notebooks/.gitkeep",
+    "notebooks/start.ipynb",
     "params.yaml",
     "pyproject.toml",
     "reports/figures/.gitkeep",
@@ -346,6 +348,7 @@ ALWAYS = (
 CI_FILES = {
     "github": (
         ".github/dependabot.yml",
+        ".github/workflows/audit.yml",
         ".github/workflows/ci.yml",
         ".github/workflows/monitor.yml",
         ".github/workflows/template-update.yml",
@@ -371,13 +374,16 @@ def core_files(answers: Mapping[str, Any]) -> set[str]:
     files = set(ALWAYS) | {f"{package}/{name}" for name in SOURCE}
     files |= {f"tests/{name}" for name in TESTS}
     if context["data_versioning"] == "dvc":
-        files |= {"dvc.yaml", ".dvcignore"}
+        files |= {"dvc.yaml", ".dvcignore", "scripts/plots_report.py"}
     if context["tracker"] != "none":
         files |= {f"{package}/tracking.py", f"{package}/registry.py", "tests/test_tracking.py"}
         files |= {f"{package}/evaluation.py", f"{package}/gate.py", "tests/test_evaluation.py"}
         # Serving and batch scoring of the registry's champion, and the serving image.
         files |= {f"{package}/{name}" for name in ("champion.py", "score.py", "serve.py")}
         files |= {"tests/test_serving.py", "Dockerfile", ".dockerignore"}
+        files.add("scripts/smoke_test.py")  # the delivery workflow's check of the image
+        if context["ci"] == "github":
+            files.add(".github/workflows/delivery.yml")
     files |= set(CI_FILES[context["ci"]])
     if context["tracking_backend"] == "server":
         files |= set(TRACKING_SERVER_FILES)

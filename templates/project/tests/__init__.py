@@ -1,0 +1,1 @@
+"""The project's tests (a package, so mypy names them tests.* and applies their settings)."""
