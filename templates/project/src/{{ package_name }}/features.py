@@ -7,6 +7,8 @@ of the saved model, so a served row in the raw form of the table gets a predicti
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from .schema import CATEGORICAL, NUMERIC, TARGET
@@ -20,7 +22,7 @@ def split_xy(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     return frame[FEATURES], frame[TARGET]
 
 
-def build_encoder():
+def build_encoder() -> Any:
     """Impute, scale and one-hot encode: medians and scaling for numbers, the most frequent
     value and one column per category for strings (a category unseen in training: all zeros).
     """
@@ -36,10 +38,11 @@ def build_encoder():
             ("encode", OneHotEncoder(handle_unknown="ignore", sparse_output=False)),
         ]
     )
-    return ColumnTransformer(
+    encoder: Any = ColumnTransformer(
         [("numeric", numeric, list(NUMERIC)), ("categorical", categorical, list(CATEGORICAL))],
         remainder="drop",
     )
+    return encoder  # scikit-learn ships no type information
 
 
 def as_categories(features: pd.DataFrame) -> pd.DataFrame:
