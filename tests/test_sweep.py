@@ -278,7 +278,7 @@ def test_a_killed_worker_loses_no_finished_trial(postgres_project: Path) -> None
     """SIGKILL mid-sweep: finished trials stay; the rerun fails the stale one and completes."""
     project = postgres_project
     storage = _postgres_storage(project)
-    _set_sweep(project, n_trials=5)
+    _set_sweep(project, n_trials=12)
     env = project_env() | {"OPTUNA_STORAGE": storage}
     worker = subprocess.Popen(
         [str(project / ".venv/bin/python"), "-m", f"{PACKAGE}.sweep", "--no-write"],
@@ -290,7 +290,11 @@ def test_a_killed_worker_loses_no_finished_trial(postgres_project: Path) -> None
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         time.sleep(1)
-        trials = _trials(project, storage) if worker.poll() is None else []
+        assert worker.poll() is None, "the worker ended before it was killed"
+        done = _python(project, "-c", TRIALS, storage, "my-ml-project", check=False)
+        if done.returncode:  # the study is not created yet
+            continue
+        trials = json.loads(done.stdout.strip().splitlines()[-1])
         if len([t for t in trials if t["state"] == "COMPLETE"]) >= 2:
             break
     os.kill(worker.pid, signal.SIGKILL)
@@ -300,6 +304,6 @@ def test_a_killed_worker_loses_no_finished_trial(postgres_project: Path) -> None
     _python(project, "-m", f"{PACKAGE}.sweep", "--no-write", env=env)
     trials = _trials(project, storage)
     finished = [t for t in trials if t["state"] in ("COMPLETE", "PRUNED")]
-    assert len(finished) == 5, trials
+    assert len(finished) == 12, trials
     assert all(t in trials for t in kept)  # the trials finished before the kill are unchanged
     _set_sweep(project, n_trials=4)
