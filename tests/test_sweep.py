@@ -213,6 +213,30 @@ def test_same_seed_gives_the_same_trials_and_a_rerun_continues(swept: dict, proj
 # --- many workers on the team's PostgreSQL ----------------------------------------------------
 
 
+def _team_env(project: Path) -> dict[str, str]:
+    """Workers as on machines of a team: the study on PostgreSQL, runs on the MLflow server.
+
+    Each test gets a fresh schema on the services' database for its study and a fresh
+    experiment on the services' MLflow server for its runs.
+    """
+    from team_services import tracking_server
+
+    storage = _postgres_storage(project)
+    return project_env() | {
+        "OPTUNA_STORAGE": storage,
+        "MLFLOW_TRACKING_URI": tracking_server(),
+        "MLFLOW_EXPERIMENT_NAME": f"sweep-{storage.rsplit('%3D', 1)[1]}",
+    }
+
+
+def _team_runs(project: Path, env: dict[str, str]) -> list[dict]:
+    query = RUNS.replace(
+        'MlflowClient(tracking_uri="sqlite:///mlflow.db")', "MlflowClient()"
+    ).replace('"my-ml-project"', "__import__('os').environ['MLFLOW_EXPERIMENT_NAME']")
+    done = _python(project, "-c", query, env=env)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def _postgres_storage(project: Path) -> str:
     """A fresh schema on the services' PostgreSQL database, as an Optuna storage URL."""
     from team_services import backend_store
@@ -246,9 +270,9 @@ def postgres_project(project: Path) -> Path:
 @pytest.mark.slow
 def test_two_workers_on_postgresql_share_one_study(postgres_project: Path) -> None:
     project = postgres_project
-    storage = _postgres_storage(project)
+    env = _team_env(project)
+    storage = env["OPTUNA_STORAGE"]
     _set_sweep(project, n_trials=6)
-    env = project_env() | {"OPTUNA_STORAGE": storage}
     workers = [
         subprocess.Popen(
             [str(project / ".venv/bin/python"), "-m", f"{PACKAGE}.sweep", "--no-write"],
@@ -270,6 +294,13 @@ def test_two_workers_on_postgresql_share_one_study(postgres_project: Path) -> No
     assert all(t["surplus"] for t in trials if t["state"] not in ("COMPLETE", "PRUNED")), trials
     params = [json.dumps(t["params"], sort_keys=True) for t in finished]
     assert len(set(params)) == len(params), params  # the two workers sample different trials
+    runs = _team_runs(project, env)
+    children = [r for r in runs if r["tags"].get("dvc_stage") == "sweep-trial"]
+    assert sorted(int(r["tags"]["optuna_trial"]) for r in children) == sorted(
+        t["number"] for t in finished
+    )
+    parents = {r["id"] for r in runs if r["tags"].get("dvc_stage") == "sweep"}
+    assert len(parents) == 1 and {r["tags"]["mlflow.parentRunId"] for r in children} == parents
     _set_sweep(project, n_trials=4)
 
 
@@ -277,9 +308,9 @@ def test_two_workers_on_postgresql_share_one_study(postgres_project: Path) -> No
 def test_a_killed_worker_loses_no_finished_trial(postgres_project: Path) -> None:
     """SIGKILL mid-sweep: finished trials stay; the rerun fails the stale one and completes."""
     project = postgres_project
-    storage = _postgres_storage(project)
+    env = _team_env(project)
+    storage = env["OPTUNA_STORAGE"]
     _set_sweep(project, n_trials=12)
-    env = project_env() | {"OPTUNA_STORAGE": storage}
     worker = subprocess.Popen(
         [str(project / ".venv/bin/python"), "-m", f"{PACKAGE}.sweep", "--no-write"],
         cwd=project,
