@@ -273,16 +273,17 @@ def test_two_workers_on_postgresql_share_one_study(postgres_project: Path) -> No
     env = _team_env(project)
     storage = env["OPTUNA_STORAGE"]
     _set_sweep(project, n_trials=6)
+    python = str(project / ".venv/bin/python")
     workers = [
         subprocess.Popen(
-            [str(project / ".venv/bin/python"), "-m", f"{PACKAGE}.sweep", "--no-write"],
+            [python, "-m", f"{PACKAGE}.sweep", "--no-write", "--worker", str(index)],
             cwd=project,
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
         )
-        for _ in range(2)
+        for index in (0, 1)  # as on two machines, each with its own worker index
     ]
     outputs = [worker.communicate(timeout=1800)[0] for worker in workers]
     assert [worker.returncode for worker in workers] == [0, 0], outputs
