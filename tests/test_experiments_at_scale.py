@@ -68,7 +68,11 @@ def test_pytorch_comes_from_the_cpu_build_by_default(render, manager: str) -> No
         ]
     elif manager == "pip":
         assert f"TORCH_INDEX ?= {CPU_INDEX}\n" in makefile
-        assert '--no-deps --index-url $(TORCH_INDEX) "torch>=2.5,<3"' in makefile
+        assert (
+        command = '.venv/bin/pip install --no-deps --index-url $(TORCH_INDEX) "torch>=2.5,<3"'
+        assert f"PIP_CONFIG_FILE=/dev/null {command}" in makefile
+            in makefile
+        )
         assert '{ echo "--extra-index-url $(TORCH_INDEX)";' in makefile
     elif manager == "poetry":
         assert pyproject["tool"]["poetry"]["dependencies"]["torch"] == {"source": "pytorch-cpu"}
@@ -139,7 +143,11 @@ def test_conda_pytorch_pip_section_keeps_the_cpu_build(
     pip_section = next(i["pip"] for i in environment["dependencies"] if isinstance(i, dict))
     (project / "conda-pip.txt").write_text("\n".join(pip_section) + "\n")
     member("python3", "-m", "venv", ".venv", cwd=project)
+    # What conda-forge's pytorch cpu build provides; pip's configuration here has an extra index
+    # with CUDA builds, so it is ignored for this step (conda would not read it).
     member(
+        "env",
+        "PIP_CONFIG_FILE=/dev/null",
         ".venv/bin/pip",
         "install",
         "--quiet",
@@ -148,7 +156,7 @@ def test_conda_pytorch_pip_section_keeps_the_cpu_build(
         "--no-deps",
         "torch",
         cwd=project,
-    )  # what conda-forge's pytorch cpu build provides
+    )
     member(".venv/bin/pip", "install", "--quiet", "-r", "conda-pip.txt", cwd=project)
     installed = member(".venv/bin/pip", "list", "--format=freeze", cwd=project).lower()
     assert "nvidia" not in installed and "+cpu" in installed, installed
