@@ -68,11 +68,8 @@ def test_pytorch_comes_from_the_cpu_build_by_default(render, manager: str) -> No
         ]
     elif manager == "pip":
         assert f"TORCH_INDEX ?= {CPU_INDEX}\n" in makefile
-        assert (
         command = '.venv/bin/pip install --no-deps --index-url $(TORCH_INDEX) "torch>=2.5,<3"'
         assert f"PIP_CONFIG_FILE=/dev/null {command}" in makefile
-            in makefile
-        )
         assert '{ echo "--extra-index-url $(TORCH_INDEX)";' in makefile
     elif manager == "poetry":
         assert pyproject["tool"]["poetry"]["dependencies"]["torch"] == {"source": "pytorch-cpu"}
