@@ -197,10 +197,9 @@ def test_torchrun_on_two_cpu_processes_trains_registers_and_repeats(
 
     member("make", "train-ddp", "NPROC=2", cwd=project)
     assert (project / "models/model.pt").read_bytes() == model  # same seed, same weights
-    member("uv", "run", "dvc", "repro", cwd=project)
+    again = member("uv", "run", "dvc", "repro", cwd=project)
+    assert "Running stage" not in again  # the same model: dvc.lock already has it
     assert (project / "reports/metrics.json").read_bytes() == first
-    registry = json.loads((project / "reports/registry.json").read_text())
-    assert registry["decision"] == "kept_champion", registry
 
 
 @pytest.mark.slow
