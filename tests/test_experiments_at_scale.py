@@ -172,6 +172,10 @@ def pytorch_project(template_repo: Path, tmp_path_factory: pytest.TempPathFactor
     member("uv", "sync", cwd=root)
     if not (root / ".dvc").exists():
         member("uv", "run", "dvc", "init", "-q", cwd=root)
+    # As `new`'s setup does (issue 17): the raw table is DVC-tracked, so the git clone in which
+    # a queued experiment runs gets it from the cache (git ignores data/).
+    for table in sorted((root / "data/raw").glob("*.csv")):
+        member("uv", "run", "dvc", "add", "-q", str(table.relative_to(root)), cwd=root)
     run("git", "add", "-A", cwd=root)
     run("git", "commit", "-q", "-m", "Initial commit", cwd=root)
     installed = member("uv", "pip", "list", cwd=root).lower()
