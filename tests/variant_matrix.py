@@ -310,9 +310,11 @@ SOURCE = (
     "jsonfile.py",
     "model.py",
     "monitor.py",
+    "params_edit.py",
     "plots.py",
     "prepare.py",
     "seed.py",
+    "sweep.py",
     "task.py",
     "train.py",
     "validation.py",
@@ -378,12 +380,15 @@ def core_files(answers: Mapping[str, Any]) -> set[str]:
     if context["tracker"] != "none":
         files |= {f"{package}/tracking.py", f"{package}/registry.py", "tests/test_tracking.py"}
         files |= {f"{package}/evaluation.py", f"{package}/gate.py", "tests/test_evaluation.py"}
+        files |= {f"{package}/run_names.py"}  # names of tracker runs (issue 19)
         # Serving and batch scoring of the registry's champion, and the serving image.
         files |= {f"{package}/{name}" for name in ("champion.py", "score.py", "serve.py")}
         files |= {"tests/test_serving.py", "Dockerfile", ".dockerignore"}
         files.add("scripts/smoke_test.py")  # the delivery workflow's check of the image
         if context["ci"] == "github":
             files.add(".github/workflows/delivery.yml")
+    if context["ml_framework"] == "pytorch":
+        files.add(f"{package}/distributed.py")  # torchrun / DDP (issue 19)
     files |= set(CI_FILES[context["ci"]])
     if context["tracking_backend"] == "server":
         files |= set(TRACKING_SERVER_FILES)
