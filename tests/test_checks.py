@@ -22,6 +22,7 @@ from checks_project import (
     make_project,
     write,
 )
+from project_env import install_demo
 
 from generator.checks.cli_entry import main, run
 from generator.checks.dvc_hash import dir_md5, file_md5
@@ -614,6 +615,7 @@ def test_structural_validator_rejects_a_bad_report() -> None:
 
 def test_freshly_rendered_project_passes(render: Callable[..., Path]) -> None:
     project = render(project_name="Demo Checks")
+    install_demo(project)  # the table and schema.py that `new` adds to a plain render
     git(project, "init", "-q", "-b", "main")
     commit_all(project, "rendered")
     report = run_checks(project)
