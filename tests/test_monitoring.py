@@ -147,7 +147,7 @@ def tracked(shifted: Check, project: Path) -> list[dict]:
 def test_batch_like_the_training_data_passes(in_distribution: Check) -> None:
     assert in_distribution.returncode == 0, in_distribution.output
     ran = re.findall(r"Running stage '(\w+)'", in_distribution.output)
-    assert ran == ["prepare", "monitor"]  # no model needed
+    assert ran == ["prepare", "train", "monitor"]  # the model: the prediction distribution
     assert "monitor: no drift in 30 features of data/processed/test.csv" in in_distribution.output
     report = in_distribution.report
     assert report["drift"] is False and report["drifted"] == []
@@ -165,7 +165,8 @@ def test_batch_like_the_training_data_passes(in_distribution: Check) -> None:
 
 def test_reports_parse_and_show_every_feature(in_distribution: Check) -> None:
     tags = parse_page(in_distribution.page)
-    assert tags["svg"] == 30 and tags["tr"] == 31  # one plot and one row per feature
+    # one plot and one row per feature, and one plot of the prediction distribution
+    assert tags["svg"] == 31 and tags["tr"] == 31
     for name in in_distribution.report["features"]:
         assert f"<td>{name}</td>" in in_distribution.page
     assert "No drift" in in_distribution.page
@@ -187,7 +188,7 @@ def test_one_shifted_feature_fails_the_stage_and_is_named(
     assert not any(s["drifted"] for s in others)
     # The page leads with the drifted feature; dvc.lock keeps the last passing result.
     tags = parse_page(shifted.page)
-    assert tags["svg"] == 30
+    assert tags["svg"] == 31  # 30 features and the predictions
     assert shifted.page.index(f"<td>{SHIFTED}</td>") < shifted.page.index("<td>mean_texture</td>")
     assert f"Drift in 1 of 30 features: {SHIFTED}" in shifted.page
     assert shifted.lock["stages"]["monitor"] == in_distribution.lock["stages"]["monitor"]

@@ -21,7 +21,7 @@ import pytest
 import tomllib
 import yaml
 from conftest import copier_render, git
-from project_env import project_env, run
+from project_env import project_env, render_project, run
 from test_workflows import assert_data_files_parse, assert_github_lint_clean
 from variant_files_extra import DOCS_FILES, excluded_files, extra_files
 
@@ -293,7 +293,7 @@ def test_uv_environment_docs_and_local_remote_round_trip(
     template_repo: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     work = tmp_path_factory.mktemp("uv-env")
-    project = copier_render(template_repo, work / "my-ml-project", env_manager="uv")
+    project = render_project(template_repo, work / "my-ml-project", env_manager="uv")
     set_up(project)
     assert (project / "uv.lock").is_file()
     run(".venv/bin/dvc", "status", cwd=project)
@@ -318,7 +318,7 @@ def test_uv_environment_docs_and_local_remote_round_trip(
 def test_pip_environment_is_pinned_and_runs(
     template_repo: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    project = copier_render(
+    project = render_project(
         template_repo, tmp_path_factory.mktemp("pip-env") / "p", env_manager="pip", docs="none"
     )
     set_up(project)
@@ -347,7 +347,7 @@ def poetry_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_poetry_environment_locks_and_runs(
     template_repo: Path, tmp_path_factory: pytest.TempPathFactory, poetry_bin: Path
 ) -> None:
-    project = copier_render(
+    project = render_project(
         template_repo, tmp_path_factory.mktemp("poetry-env") / "p", env_manager="poetry"
     )
     path = {"PATH": f"{poetry_bin}:{project_env()['PATH']}"}
