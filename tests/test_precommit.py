@@ -22,6 +22,7 @@ import yaml
 
 from generator import __version__
 from tests.conftest import REPO_ROOT, copier_render, make_template_repo
+from tests.project_env import install_demo
 
 pytestmark = pytest.mark.slow
 
@@ -98,10 +99,13 @@ def project(tmp_path_factory: pytest.TempPathFactory, hook_environment: None) ->
     root = tmp_path_factory.mktemp("precommit-project")
     template = make_template_repo(root / "template", tag=f"v{__version__}")
     path = copier_render(template, root / "project")
+    install_demo(path)  # the table and schema.py that `new` adds to the render
     run("git", "init", "-q", "-b", "main", cwd=path)
     run(BIN / "uv", "sync", "--quiet", cwd=path)
     if not (path / ".dvc" / "config").is_file():  # the template ships .dvc/ with its remote
         run(BIN / "uv", "run", "--frozen", "dvc", "init", "--quiet", cwd=path)
+    raw = next((path / "data" / "raw").glob("*.csv")).relative_to(path)
+    run(BIN / "uv", "run", "--frozen", "dvc", "add", "--quiet", str(raw), cwd=path)
     run("git", "add", "-A", cwd=path)
     run("git", "commit", "-q", "--no-verify", "-m", "Initial commit", cwd=path)
     run(BIN / "pre-commit", "install", cwd=path)
