@@ -224,6 +224,8 @@ def test_two_members_share_the_server_and_the_remote(tmp_path: Path, template_re
     run("git", "init", "-q", "-b", "main", cwd=alice)
     _member_env(alice, server)
     member("uv", "sync", "--python", "3.11", cwd=alice)
+    raw = next((alice / "data" / "raw").glob("*.csv")).relative_to(alice)
+    member("uv", "run", "dvc", "add", "--quiet", str(raw), cwd=alice)  # as new's setup does
     run("git", "add", "-A", cwd=alice)
     run("git", "commit", "-q", "-m", "Initial commit", cwd=alice)
     member("make", "repro", cwd=alice)  # MLFLOW_TRACKING_URI comes from .env only
