@@ -324,7 +324,9 @@ def test_batch_scoring_writes_one_prediction_per_row_with_the_version(
     for given, got in zip(inputs, scored, strict=True):
         assert got["mean_radius"] == given["mean_radius"] and got["target"] == given["target"]
         assert got["prediction"] == str(int(float(got["probability_1"]) >= 0.5))
-        assert float(got["probability_0"]) == pytest.approx(1 - float(got["probability_1"]))
+        assert float(got["probability_0"]) == pytest.approx(
+            1 - float(got["probability_1"]), abs=1e-9
+        )  # written with 10 significant digits
     # The same rows through the server give the same probabilities.
     features = [
         {key: float(value) for key, value in row.items() if key != "target"} for row in inputs[:5]
