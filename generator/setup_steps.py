@@ -156,6 +156,23 @@ _WARM_GROUPS: tuple[tuple[str, ...], ...] = (
         "lightgbm",
         "torch",
         "pytest",
+        # The data contract (schema.py) and what it pulls in on first validation.
+        "*pandera.backends.pandas",
+        "*pandera.accessors",
+        "*pandera.strategies",
+        "pandera.api.geopandas",
+        "pyarrow.vendored.version",
+        "pandas.core.methods.to_dict",
+        "*narwhals._interchange",
+        "narwhals._namespace",
+        "narwhals.stable.v2._namespace",
+        "matplotlib.backends.backend_agg",
+        "PIL.features",
+        # Installed with the notebook kernel; the plotting and tracking libraries import it
+        # when they find it.
+        "*IPython.core",
+        "*traitlets",
+        "optuna",
         "<package>",
     ),
     (
@@ -177,6 +194,9 @@ _WARM_GROUPS: tuple[tuple[str, ...], ...] = (
         "mlflow.store.model_registry.sqlalchemy_workspace_store",
         "*sqlalchemy.dialects.sqlite",
         "alembic.command",
+        "alembic.config",
+        "mlflow.pyfunc.scoring_server",
+        "*mlflow.pyfunc.utils",
         "*mlflow.store.db_migrations",
         "*git",
         "*gitdb",
