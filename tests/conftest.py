@@ -114,3 +114,20 @@ def render(template_repo: Path, tmp_path: Path):
         return copier_render(template_repo, tmp_path / f"project{next(counter)}", **data)
 
     return _render
+
+
+TORCH_WHEELS = Path("/opt/wheels")
+
+
+@pytest.fixture(scope="session")
+def torch_index(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A local package index (PEP 503 layout) serving the machine's CPU-only torch wheels, as
+    PyTorch's CPU index does: shared by the pipeline and experiment tests."""
+    wheels = sorted(TORCH_WHEELS.glob("torch-*+cpu-*.whl"))
+    if not wheels:
+        pytest.skip(f"no CPU torch wheel in {TORCH_WHEELS}")
+    root = tmp_path_factory.mktemp("torch-index")
+    (root / "torch").mkdir()
+    links = "".join(f'<a href="{w.as_uri()}">{w.name}</a>\n' for w in wheels)
+    (root / "torch" / "index.html").write_text(f"<html><body>\n{links}</body></html>\n")
+    return root.as_uri()

@@ -20,21 +20,7 @@ import tomllib
 import yaml
 from project_env import project_env, render_project, run
 
-TORCH_WHEELS = Path("/opt/wheels")
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
-
-
-@pytest.fixture(scope="module")
-def torch_index(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A local package index serving the machine's CPU-only torch wheels, as PyTorch's does."""
-    wheels = sorted(TORCH_WHEELS.glob("torch-*+cpu-*.whl"))
-    if not wheels:
-        pytest.skip(f"no CPU torch wheel in {TORCH_WHEELS}")
-    root = tmp_path_factory.mktemp("torch-index")
-    (root / "torch").mkdir()
-    links = "".join(f'<a href="{w.as_uri()}">{w.name}</a>\n' for w in wheels)
-    (root / "torch" / "index.html").write_text(f"<html><body>\n{links}</body></html>\n")
-    return root.as_uri()
 
 
 def _runner(torch_index: str):

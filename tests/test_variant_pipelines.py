@@ -40,7 +40,6 @@ COMBINATIONS = (
     ("wandb", "dvc", "multiclass"),
     ("wandb", "none", "binary"),
 )
-TORCH_WHEELS = Path("/opt/wheels")
 METRICS = {
     "binary": {"accuracy", "precision", "recall", "f1", "roc_auc"},
     "multiclass": {"accuracy", "f1_macro"},
@@ -51,19 +50,6 @@ FIGURES = {
     "multiclass": ["confusion"],
     "regression": ["predicted", "residuals"],
 }
-
-
-@pytest.fixture(scope="session")
-def torch_index(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A local package index (PEP 503 layout) serving the machine's CPU-only torch wheels."""
-    wheels = sorted(TORCH_WHEELS.glob("torch-*+cpu-*.whl"))
-    if not wheels:
-        pytest.skip(f"no CPU torch wheel in {TORCH_WHEELS}")
-    root = tmp_path_factory.mktemp("torch-index")
-    (root / "torch").mkdir()
-    links = "".join(f'<a href="{w.as_uri()}">{w.name}</a>\n' for w in wheels)
-    (root / "torch" / "index.html").write_text(f"<html><body>\n{links}</body></html>\n")
-    return root.as_uri()
 
 
 def _runner(venv: Path, torch_index: str):
