@@ -420,6 +420,13 @@ def _undo(dest: Path, *, created: bool) -> None:
             child.unlink(missing_ok=True)
 
 
+# The generated Makefile's way to look at the runs, per tracker (none has no target).
+_TRACKER_STEPS = {
+    "mlflow": "make ui         # MLflow UI on mlflow.db",
+    "wandb": "make sync       # upload the offline W&B runs (after wandb login)",
+}
+
+
 def _next_steps(
     dest: Path,
     answers: Mapping[str, Any],
@@ -432,12 +439,15 @@ def _next_steps(
     lines = [f"cd {literal(dest)}"]
     if not setup_done:
         lines += [f"{tool} setup      # git, environment, hooks, first run and commit"]
-    lines += [
-        f"make repro      # run the pipeline ({run}dvc repro)",
-        "make test       # the project's tests",
-        "make ui         # MLflow UI on mlflow.db",
-        f"{tool} update   # later: bring in template improvements",
-    ]
+    if answers.get("data_versioning", "dvc") == "dvc":
+        lines.append(f"make repro      # run the pipeline ({run}dvc repro)")
+    else:
+        lines.append("make repro      # run every pipeline stage in order")
+    lines.append("make test       # the project's tests")
+    tracker_step = _TRACKER_STEPS.get(str(answers.get("tracker", "mlflow")))
+    if tracker_step:
+        lines.append(tracker_step)
+    lines.append(f"{tool} update   # later: bring in template improvements")
     title = "Next steps"
     if results and any(r.status == "failed" for r in results):
         title = "Next steps (finish the failed setup steps above first)"

@@ -30,6 +30,31 @@ def test_defaults_render_every_default(template_repo: Path, tmp_path: Path) -> N
     assert answers["_commit"] == "v0.1.0"
 
 
+@pytest.mark.parametrize(
+    ("tracker", "versioning", "step", "absent"),
+    [
+        ("mlflow", "dvc", "make ui", "make sync"),
+        ("wandb", "dvc", "make sync", "make ui"),
+        ("none", "none", "make repro", "make ui"),
+    ],
+)
+def test_next_steps_name_only_targets_the_project_has(
+    template_repo: Path, tmp_path: Path, tracker: str, versioning: str, step: str, absent: str
+) -> None:
+    project = tmp_path / "p"
+    flags = ("-d", f"tracker={tracker}", "-d", f"data_versioning={versioning}")
+    done = run_cli("new", str(project), "--defaults", "--no-setup", *flags)
+    assert done.returncode == 0, done.stderr
+    assert step in done.stdout and absent not in done.stdout, done.stdout
+    assert ("dvc repro" in done.stdout) == (versioning == "dvc"), done.stdout
+    makefile = (project / "Makefile").read_text()
+    steps = [line.strip(" │") for line in done.stdout.splitlines()]
+    targets = [step.split()[1] for step in steps if step.startswith("make ")]
+    assert len(targets) >= 2, done.stdout
+    for target in targets:
+        assert f"\n{target}:" in makefile, (target, tracker)
+
+
 def test_data_overrides_and_derives_later_defaults(template_repo: Path, tmp_path: Path) -> None:
     done = run_cli(
         "new",
