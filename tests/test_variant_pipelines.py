@@ -121,6 +121,26 @@ def _check_batch_scoring(member, project: Path, tracker: str) -> None:
     else:
         champion = json.loads((project / "reports/champion.json").read_text())["model_fingerprint"]
     assert {line.rsplit(",", 1)[1] for line in scored[1:]} == {champion}
+    if tracker == "mlflow":  # the README's ways of loading the champion, on raw rows
+        member("uv", "run", "python", "-c", README_LOADERS, cwd=project)
+
+
+# The README's loaders of the champion: the project's own for every framework, MLflow's generic
+# one on raw rows where the logged model holds the preprocessing (scikit-learn's pipeline).
+README_LOADERS = """
+import pandas as pd
+import mlflow.pyfunc
+from my_ml_project import model, tracking
+from my_ml_project.champion import load_champion
+from my_ml_project.features import split_xy
+
+features = split_xy(pd.read_csv("data/processed/test.csv").head(5))[0]
+assert len(load_champion().scores(features)) == 5
+if model.MLFLOW_FLAVOR == "sklearn":
+    tracking.setup()
+    loaded = mlflow.pyfunc.load_model("models:/my-ml-project@champion")
+    assert len(loaded.predict(features)) == 5
+"""
 
 
 def _run_combination(
