@@ -130,14 +130,13 @@ def _check_batch_scoring(member, project: Path, tracker: str) -> None:
 README_LOADERS = """
 import pandas as pd
 import mlflow.pyfunc
-from my_ml_project import model, tracking
+from my_ml_project import model
 from my_ml_project.champion import load_champion
 from my_ml_project.features import split_xy
 
 features = split_xy(pd.read_csv("data/processed/test.csv").head(5))[0]
 assert len(load_champion().scores(features)) == 5
-if model.MLFLOW_FLAVOR == "sklearn":
-    tracking.setup()
+if model.MLFLOW_FLAVOR == "sklearn":  # load_champion has pointed MLflow at the store
     loaded = mlflow.pyfunc.load_model("models:/my-ml-project@champion")
     assert len(loaded.predict(features)) == 5
 """
