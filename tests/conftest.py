@@ -18,6 +18,46 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_FILES = ("copier.yml", "templates")
 
+# The modules whose tests took longest in CI (`--durations`), longest first. With two workers a
+# 10-minute test begun last leaves the other worker idle for 10 minutes: these start first, the
+# other slow tests next, the fast ones fill the gaps at the end.
+LONGEST_FIRST = (
+    "test_variant_pipelines",
+    "test_variants_env",
+    "test_experiments_at_scale",
+    "test_dataset_projects",
+)
+
+
+def _shares_a_module_fixture(item: pytest.Item) -> bool:
+    """Whether the test uses a module-scoped fixture (most build a project's environment)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(
+        definition.scope == "module"
+        for definitions in info.name2fixturedefs.values()
+        for definition in definitions
+    )
+
+
+def _start_order(item: pytest.Item) -> tuple[int, int]:
+    module = item.path.stem
+    rank = LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
+    return rank, 0 if item.get_closest_marker("slow") else 1
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its hook runs last)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `--dist loadgroup`, the tests of a module that share a module-scoped fixture run
+    on one worker, so the fixture (a project, its environment, its pipeline run) is built once
+    instead of once per worker; and the longest tests start first (`--no-loadscope-reorder`
+    keeps this order)."""
+    for item in items:
+        if _shares_a_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
+    items.sort(key=_start_order)
+
 
 def git(*args: str, cwd: Path) -> str:
     """Run git and return its stdout; a failure raises with git's message."""

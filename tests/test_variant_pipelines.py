@@ -28,7 +28,7 @@ from project_env import project_env, render_project, run
 
 pytestmark = pytest.mark.slow
 
-FRAMEWORKS = ("sklearn", "lightgbm", "pytorch")
+FRAMEWORKS = ("pytorch", "lightgbm", "sklearn")  # the longest first (see conftest.LONGEST_FIRST)
 # Smaller dependency sets between larger ones keep each `uv sync` of the shared environment short.
 # Each task runs twice per framework, with two trackers, with and without DVC: every task x
 # framework pipeline runs, and every task meets every tracker and both kinds of versioning.
