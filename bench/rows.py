@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
 import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -295,6 +297,10 @@ def row_repro(ctx: Context) -> Row:
             Variant("no-op dvc repro", lambda: _steps("dvc repro", repro, project, env)),
             Variant("train.C changed, dvc repro", change),
             Variant(
+                "forced dvc repro (every stage)",
+                lambda: _steps("dvc repro -f", [*repro, "--force"], project, env),
+            ),
+            Variant(
                 "dvc --version",
                 lambda: _steps("dvc", ["uv", "run", "--quiet", "dvc", "--version"], project, env),
             ),
@@ -310,6 +316,42 @@ def row_repro(ctx: Context) -> Row:
             "`one tracked stage's start` imports scikit-learn and MLflow and opens the SQL store, "
             "as train and register do before their own work"
         ),
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def row_ui(ctx: Context) -> Row:
+    """From typing `make ui` to the first answer, against `mlflow ui` with MLflow's defaults."""
+    project = _ready_project(ctx)
+    env = _user_env(ctx)
+    waiter = [sys.executable, str(Path(__file__).with_name("first_answer.py"))]
+
+    def make_ui() -> Prepared:
+        port = str(_free_port())
+        argv = [*waiter, port, "--", "make", "ui", f"MLFLOW_PORT={port}"]
+        return _steps("first answer", argv, project, env)
+
+    def mlflow_ui() -> Prepared:
+        port = str(_free_port())
+        command = ["uv", "run", "--quiet", "mlflow", "ui"]
+        argv = [*waiter, port, "--", *command, "--backend-store-uri", "sqlite:///mlflow.db"]
+        return _steps("first answer", [*argv, "--port", port], project, env)
+
+    return Row(
+        "9",
+        "make ui: start to the first answer of /health",
+        [
+            Variant("make ui", make_ui),
+            Variant("mlflow ui (MLflow's defaults: 4 workers, job runner)", mlflow_ui),
+        ],
+        reference="mlflow ui (MLflow's defaults: 4 workers, job runner)",
+        targets={"make ui": Target("seconds", 10)},
+        note="row 3's project (its pipeline has run); a free loopback port per run",
     )
 
 
@@ -502,11 +544,13 @@ BUILDERS: dict[str, Callable[[Context], Row]] = {
     "6b": row_pre_commit,
     "8a": row_dataset_inference,
     "8b": row_dataset_pipeline,
+    "9": row_ui,
 }
-EXPENSIVE = {"3", "4", "6b", "8b"}  # they install the project's environment
+EXPENSIVE = {"3", "4", "6b", "8b", "9"}  # they install the project's environment
 SKIPPED_NAMES = {
     "8b": "new --dataset: inference and first pipeline run",
     "3": "Zero to tracked run",
     "4": "dvc repro: no-op and one-parameter change",
     "6b": "pre-commit on a fresh project",
+    "9": "make ui: start to the first answer of /health",
 }

@@ -198,6 +198,11 @@ _WARM_GROUPS: tuple[tuple[str, ...], ...] = (
         "mlflow.pyfunc.scoring_server",
         "*mlflow.pyfunc.utils",
         "*mlflow.store.db_migrations",
+        # `make ui`: the CLI, the server app and its web stack.
+        "mlflow.cli",
+        "mlflow.server.fastapi_app",
+        "*uvicorn",
+        "h11",
         "*git",
         "*gitdb",
         "*smmap",

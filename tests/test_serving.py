@@ -417,3 +417,61 @@ def test_smoke_test_fails_with_a_broken_model(served: Served, tmp_path: Path) ->
     assert done.returncode == 1, done.stdout
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("smoke test failed: "), done.stderr
+
+
+# --- `make ui` (issue 19): one server process over the project's runs ------------------------
+
+
+def session_commands(session: int) -> list[str]:
+    """The command lines of every live process in `session` (Linux /proc)."""
+    commands = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[3]) == session:  # after the name: state, ppid, pgrp, session
+            commands.append(cmdline.replace(b"\0", b" ").decode(errors="replace"))
+    return commands
+
+
+@pytest.mark.slow
+def test_make_ui_answers_with_the_pipeline_runs_and_no_job_runner(served: Served) -> None:
+    if served.tracker != "mlflow":
+        pytest.skip("`make ui` is the MLflow UI; W&B runs are uploaded with `make sync`")
+    port = free_port()
+    log_path = served.root.parent / "ui.log"
+    with log_path.open("w") as log:
+        ui = subprocess.Popen(
+            ["make", "ui", f"MLFLOW_PORT={port}"],
+            cwd=served.root,
+            env=_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            assert ui.poll() is None, log_path.read_text()
+            try:
+                if call(f"{url}/health")[0] == 200:
+                    break
+            except (OSError, json.JSONDecodeError):
+                pass
+            assert time.monotonic() < deadline, log_path.read_text()
+            time.sleep(0.5)
+        status, found = call(f"{url}/api/2.0/mlflow/experiments/search?max_results=50")
+        assert status == 200, found
+        experiment = next(e for e in found["experiments"] if e["name"] == "my-ml-project")
+        query = json.dumps({"experiment_ids": [experiment["experiment_id"]]}).encode()
+        status, runs = call(f"{url}/api/2.0/mlflow/runs/search", query)
+        assert status == 200 and runs.get("runs"), runs
+        commands = session_commands(ui.pid)
+        servers = [c for c in commands if "uvicorn" in c]
+        assert len(servers) == 1 and "--workers 1" in servers[0], commands
+        assert not [c for c in commands if "_job_runner" in c or "huey" in c], commands
+    finally:
+        stop_process_group(ui)
