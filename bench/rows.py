@@ -284,7 +284,8 @@ def row_repro(ctx: Context) -> Row:
 
     def change() -> Prepared:
         params = project / "params.yaml"
-        text, count = re.subn(r"(?m)^(\s+C:\s*)\S+", rf"\g<1>{next(values)}", params.read_text())
+        # `train.C` only (two spaces in), not the sweep's search space for it.
+        text, count = re.subn(r"(?m)^(  C:\s*)\S+", rf"\g<1>{next(values)}", params.read_text())
         if count != 1:
             raise RuntimeError("params.yaml has no `train.C` to change")
         params.write_text(text)
@@ -351,7 +352,10 @@ def row_ui(ctx: Context) -> Row:
         ],
         reference="mlflow ui (MLflow's defaults: 4 workers, job runner)",
         targets={"make ui": Target("seconds", 10)},
-        note="row 3's project (its pipeline has run); a free loopback port per run",
+        note=(
+            "row 3's project (its pipeline has run); a free loopback port per run; CPU and RSS "
+            "miss the server processes, which are stopped, not waited for"
+        ),
     )
 
 
