@@ -332,23 +332,26 @@ def row_ui(ctx: Context) -> Row:
     env = _user_env(ctx)
     waiter = [sys.executable, str(Path(__file__).with_name("first_answer.py"))]
 
-    def make_ui() -> Prepared:
-        port = str(_free_port())
-        argv = [*waiter, port, "--", "make", "ui", f"MLFLOW_PORT={port}"]
-        return _steps("first answer", argv, project, env)
+    def first_answer(*command: str) -> Callable[[], Prepared]:
+        """A run of `command` with `{port}` filled in with a port free at that moment."""
 
-    def mlflow_ui() -> Prepared:
-        port = str(_free_port())
-        command = ["uv", "run", "--quiet", "mlflow", "ui"]
-        argv = [*waiter, port, "--", *command, "--backend-store-uri", "sqlite:///mlflow.db"]
-        return _steps("first answer", [*argv, "--port", port], project, env)
+        def prepare() -> Prepared:
+            port = str(_free_port())
+            argv = [*waiter, port, "--", *(part.format(port=port) for part in command)]
+            return _steps("first answer", argv, project, env)
 
+        return prepare
+
+    mlflow_ui = "uv run --quiet mlflow ui --backend-store-uri sqlite:///mlflow.db --port {port}"
     return Row(
         "9",
         "make ui: start to the first answer of /health",
         [
-            Variant("make ui", make_ui),
-            Variant("mlflow ui (MLflow's defaults: 4 workers, job runner)", mlflow_ui),
+            Variant("make ui", first_answer("make", "ui", "MLFLOW_PORT={port}")),
+            Variant(
+                "mlflow ui (MLflow's defaults: 4 workers, job runner)",
+                first_answer(*mlflow_ui.split()),
+            ),
         ],
         reference="mlflow ui (MLflow's defaults: 4 workers, job runner)",
         targets={"make ui": Target("seconds", 10)},

@@ -22,6 +22,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -206,33 +207,49 @@ def served(
     run("git", "init", "-q", cwd=root)
     run("uv", "sync", cwd=root)
     run("make", "repro", cwd=root)
+    with make_server(root, "serve", "SERVE_PORT") as (url, server, log_path):
+        yield Served(tracker, root, url)
+        assert server.poll() is None, "the server stopped: " + log_path.read_text()
+
+
+@contextmanager
+def make_server(
+    root: Path, target: str, port_variable: str
+) -> Iterator[tuple[str, subprocess.Popen, Path]]:
+    """`make TARGET PORT_VARIABLE=<free port>`, once its /health answers 200; stopped after.
+
+    Yields the base URL, the process (make, uv and the server: one process group) and its log.
+    """
     port = free_port()
-    log_path = root.parent / "serve.log"
+    log_path = root.parent / f"{target}.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(
-            ["make", "serve", f"SERVE_PORT={port}"],
+            ["make", target, f"{port_variable}={port}"],
             cwd=root,
             env=_env(),
             stdout=log,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # make, uv and the server: one process group to stop
+            start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 300
-        while True:
+        while not _answers(f"{url}/health"):
             assert server.poll() is None, log_path.read_text()
-            try:
-                if call(f"{url}/health")[0] == 200:
-                    break
-            except OSError:
-                pass
             assert time.monotonic() < deadline, log_path.read_text()
             time.sleep(0.5)
-        yield Served(tracker, root, url)
-        assert server.poll() is None, "the server stopped: " + log_path.read_text()
+        yield url, server, log_path
     finally:
         stop_process_group(server)
+
+
+def _answers(url: str) -> bool:
+    """A 200 from `url` (the status only: MLflow's /health answers plain text)."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 # The champion, loaded in Python without the project's serving code: MLflow's own loaders
@@ -440,30 +457,7 @@ def session_commands(session: int) -> list[str]:
 def test_make_ui_answers_with_the_pipeline_runs_and_no_job_runner(served: Served) -> None:
     if served.tracker != "mlflow":
         pytest.skip("`make ui` is the MLflow UI; W&B runs are uploaded with `make sync`")
-    port = free_port()
-    log_path = served.root.parent / "ui.log"
-    with log_path.open("w") as log:
-        ui = subprocess.Popen(
-            ["make", "ui", f"MLFLOW_PORT={port}"],
-            cwd=served.root,
-            env=_env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            assert ui.poll() is None, log_path.read_text()
-            try:  # MLflow's /health answers plain text
-                with urllib.request.urlopen(f"{url}/health", timeout=30) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, log_path.read_text()
-            time.sleep(0.5)
+    with make_server(served.root, "ui", "MLFLOW_PORT") as (url, ui, _):
         status, found = call(f"{url}/api/2.0/mlflow/experiments/search?max_results=50")
         assert status == 200, found
         experiment = next(e for e in found["experiments"] if e["name"] == "my-ml-project")
@@ -474,5 +468,3 @@ def test_make_ui_answers_with_the_pipeline_runs_and_no_job_runner(served: Served
         servers = [c for c in commands if "uvicorn" in c]
         assert len(servers) == 1 and "--workers 1" in servers[0], commands
         assert not [c for c in commands if "_job_runner" in c or "huey" in c], commands
-    finally:
-        stop_process_group(ui)
