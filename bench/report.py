@@ -76,7 +76,7 @@ def _variant_lines(row: Row, variant: Variant) -> list[Line]:
         return [Line(number, variant.label, "not available", variant.reason, target=target_text)]
     totals = [s.total for s in variant.samples]
     st = stats(totals)
-    ref = _find(row, row.reference)
+    ref = _find(row, target.against if target and target.against else row.reference)
     cpu_times = [s.cpu_seconds for s in variant.samples]
     ratio = cpu_ratio = None
     if ref is not None and ref is not variant:

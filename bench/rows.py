@@ -55,10 +55,11 @@ class Target:
     kind: str  # "ratio": at most `limit` x the row's reference; "seconds": median under `limit`
     limit: float
     also_ratio: float | None = None  # "seconds" and, in the same run, at most this x reference
+    against: str | None = None  # the variant a "ratio" divides by, when not the row's reference
 
     def text(self, reference: str) -> str:
         if self.kind == "ratio":
-            return f"<= {self.limit:g}x {reference}"
+            return f"<= {self.limit:g}x {self.against or reference}"
         also = f" and <= {self.also_ratio:g}x {reference}" if self.also_ratio else ""
         return f"< {self.limit:g} s{also}"
 
@@ -82,6 +83,10 @@ class Context:
     smoke: bool
     template: Path | None = None
     ready_project: Path | None = None  # set up and reproduced by row 3
+
+
+BEFORE_ONE_TRACKER = "cac73d7"
+"""The template before `train` stopped starting MLflow (issue 19): row 4 measures both."""
 
 
 def _template(ctx: Context) -> Path:
@@ -253,54 +258,62 @@ def row_zero_to_run(ctx: Context) -> Row:
     )
 
 
-def _ready_project(ctx: Context) -> Path:
-    """Row 3's last project, or a new one set up and reproduced now (untimed)."""
-    if ctx.ready_project is not None and (ctx.ready_project / "dvc.lock").is_file():
+def _ready_project(ctx: Context, ref: str | None = None) -> Path:
+    """Row 3's last project, or a new one set up and reproduced now (untimed); with `ref`,
+    always a new one, from the template as that commit had it."""
+    if ref is None and ctx.ready_project is not None and (ctx.ready_project / "dvc.lock").is_file():
         return ctx.ready_project
-    env = _user_env(ctx)
-    dest = ctx.ws.fresh_dir(PROJECT)
-    for argv, cwd in (
-        ([ctx.ws.tool("mlops-scaffold"), "new", str(dest), "--defaults"], dest.parent),
-    ):
-        done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"setting up a project failed: {done.stderr.strip()[-300:]}")
-    ctx.ready_project = dest
+    template = _template(ctx) if ref is None else snapshot_template(ctx.ws, f"template-{ref}", ref)
+    env = {k: v for k, v in ctx.ws.template_env(template).items() if k != "UV_COMPILE_BYTECODE"}
+    dest = ctx.ws.fresh_dir(PROJECT if ref is None else f"{PROJECT}-{ref}")
+    argv = [ctx.ws.tool("mlops-scaffold"), "new", str(dest), "--defaults"]
+    done = subprocess.run(argv, cwd=dest.parent, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"setting up a project failed: {done.stderr.strip()[-300:]}")
+    if ref is None:
+        ctx.ready_project = dest
     return dest
 
 
 def row_repro(ctx: Context) -> Row:
     project = _ready_project(ctx)
+    before = _ready_project(ctx, BEFORE_ONE_TRACKER)
     env = _user_env(ctx)
     repro = ["uv", "run", "--quiet", "dvc", "repro", "--quiet"]
     values = iter(f"{0.5**n:g}" for n in range(1, 1000))
-    # What any stage that trains or registers a model pays before its own work: a changed
-    # parameter reruns two of them (train, register) besides evaluate.
+    # What any stage that starts MLflow pays before its own work: a changed parameter reruns
+    # two of them (register, monitor) besides train and evaluate.
     start = (
         "import sklearn.linear_model, mlflow; "
         "mlflow.set_tracking_uri('sqlite:///mlflow.db'); mlflow.search_experiments()"
     )
     floor = ["uv", "run", "--quiet", "python", "-c", start]
 
-    def change() -> Prepared:
-        params = project / "params.yaml"
-        # `train.C` only (two spaces in), not the sweep's search space for it.
-        text, count = re.subn(r"(?m)^(  C:\s*)\S+", rf"\g<1>{next(values)}", params.read_text())
-        if count != 1:
-            raise RuntimeError("params.yaml has no `train.C` to change")
-        params.write_text(text)
-        return _steps("dvc repro", repro, project, env)
+    def change(root: Path) -> Callable[[], Prepared]:
+        def prepare() -> Prepared:
+            params = root / "params.yaml"
+            # `train.C` only (two spaces in), not the sweep's search space for it.
+            text, count = re.subn(r"(?m)^(  C:\s*)\S+", rf"\g<1>{next(values)}", params.read_text())
+            if count != 1:
+                raise RuntimeError("params.yaml has no `train.C` to change")
+            params.write_text(text)
+            return _steps("dvc repro", repro, root, env)
 
+        return prepare
+
+    def forced(root: Path) -> Callable[[], Prepared]:
+        return lambda: _steps("dvc repro -f", [*repro, "--force"], root, env)
+
+    old = f"template at {BEFORE_ONE_TRACKER}"
     return Row(
         "4",
         "dvc repro: no-op and one-parameter change",
         [
             Variant("no-op dvc repro", lambda: _steps("dvc repro", repro, project, env)),
-            Variant("train.C changed, dvc repro", change),
-            Variant(
-                "forced dvc repro (every stage)",
-                lambda: _steps("dvc repro -f", [*repro, "--force"], project, env),
-            ),
+            Variant("train.C changed, dvc repro", change(project)),
+            Variant(f"train.C changed, dvc repro ({old})", change(before)),
+            Variant("forced dvc repro (every stage)", forced(project)),
+            Variant(f"forced dvc repro ({old})", forced(before)),
             Variant(
                 "dvc --version",
                 lambda: _steps("dvc", ["uv", "run", "--quiet", "dvc", "--version"], project, env),
@@ -310,12 +323,18 @@ def row_repro(ctx: Context) -> Row:
         reference="dvc --version",
         targets={
             "no-op dvc repro": Target("seconds", 3),
-            "train.C changed, dvc repro": Target("seconds", 3),
+            "train.C changed, dvc repro": Target(
+                "ratio", 0.5, against=f"train.C changed, dvc repro ({old})"
+            ),
+            "forced dvc repro (every stage)": Target(
+                "ratio", 0.6, against=f"forced dvc repro ({old})"
+            ),
         },
         note=(
             "the reference is DVC's own start through `uv run` (the floor of any dvc command); "
-            "`one tracked stage's start` imports scikit-learn and MLflow and opens the SQL store, "
-            "as train and register do before their own work"
+            f"the `{old}` variants run the same in a project of the template before `train` "
+            "stopped starting MLflow, set up in the same run; `one tracked stage's start` imports "
+            "scikit-learn and MLflow and opens the SQL store, as register and monitor do first"
         ),
     )
 

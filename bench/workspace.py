@@ -91,18 +91,28 @@ class Workspace:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def snapshot_template(ws: Workspace, name: str) -> Path:
-    """A git repo of the checkout's current `copier.yml` + `templates/`, tagged v0.1.0.
+def snapshot_template(ws: Workspace, name: str, ref: str | None = None) -> Path:
+    """A git repo of the checkout's `copier.yml` + `templates/`, tagged v0.1.0.
 
-    The checkout's HEAD may lag its work tree, and other people edit it while we run; a
-    snapshot gives every run the same template.
+    Without `ref`, the work tree's: the checkout's HEAD may lag it, and other people edit it
+    while we run; a snapshot gives every run the same template. With `ref`, the template as
+    that commit had it, for a row that measures a change against the design before it.
     """
     repo = ws.root / name
     repo.mkdir()
-    shutil.copy2(REPO / "copier.yml", repo / "copier.yml")
-    shutil.copytree(
-        REPO / "templates", repo / "templates", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    if ref is None:
+        shutil.copy2(REPO / "copier.yml", repo / "copier.yml")
+        shutil.copytree(
+            REPO / "templates", repo / "templates", ignore=shutil.ignore_patterns("__pycache__")
+        )
+    else:
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", ref, "copier.yml", "templates"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(repo)], input=archive, check=True)
     git("init", "-q", "-b", "main", cwd=repo, env=ws.env)
     git("add", "-A", cwd=repo, env=ws.env)
     git("commit", "-q", "-m", "template v0.1.0", cwd=repo, env=ws.env)

@@ -38,6 +38,7 @@ print(json.dumps({
     "artifact_location": experiment.artifact_location,
     "runs": [
         {
+            "name": r.info.run_name,
             "params": r.data.params,
             "metrics": r.data.metrics,
             "tags": r.data.tags,
@@ -209,8 +210,10 @@ def test_tracking_store_holds_runs_and_registry(tracking_store: dict, project: P
     monitor_runs = [r for r in tracking_store["runs"] if r["tags"].get("dvc_stage") == "monitor"]
     assert len(monitor_runs) == 3
     assert all("model_fingerprint" not in r["tags"] for r in monitor_runs)
+    # One run per model: the forced repro trains the same model file, so `register` adds its
+    # evaluation to the first model's run instead of starting a second one.
     runs = [r for r in tracking_store["runs"] if r not in monitor_runs]
-    assert len(runs) == 3
+    assert len(runs) == 2
     first_run = runs[0]
     assert first_run["params"]["train.C"] == "1.0"
     assert first_run["params"]["seed"] == "42"
@@ -228,7 +231,10 @@ def test_tracking_store_holds_runs_and_registry(tracking_store: dict, project: P
     ]
     assert first_run["tags"]["seed"] == "42"
     assert re.fullmatch(r"[0-9a-f]{40}", first_run["tags"]["git_commit"])
-    assert runs[2]["params"]["train.C"] == "0.01"
+    assert runs[1]["params"]["train.C"] == "0.01"
+    # Names say what the run is and differ: stage, framework, `train` parameters, a counter.
+    assert runs[0]["name"].startswith("train-sklearn-C=1-") and runs[0]["name"].endswith("-#1")
+    assert runs[1]["name"].startswith("train-sklearn-C=0.01-") and runs[1]["name"].endswith("-#2")
     versions = tracking_store["versions"]
     assert versions["1"]["aliases"] == ["champion"]
     assert versions["1"]["tags"]["status"] == "champion"

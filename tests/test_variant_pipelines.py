@@ -98,7 +98,10 @@ def _check_first_run(project: Path, tracker: str, task: str) -> None:
         assert not (project / "mlruns").exists()
     else:
         offline_runs = list((project / "wandb").glob("offline-run-*"))
-        assert len(offline_runs) >= 3, offline_runs  # train, register, monitor
+        # register's and monitor's: train starts no tracker, register logs its params and data.
+        assert len(offline_runs) == 2, offline_runs
+        logs = [b"".join(f.read_bytes() for f in run.glob("*.wandb")) for run in offline_runs]
+        assert sum(b"train_md5" in log and b"train." in log for log in logs) == 1
         # register logs evaluate's figures (evaluate itself starts no tracker).
         figures = (project / "wandb").glob("offline-run-*/files/media/images/figures/*.png")
         assert sorted(f.name.split("_")[0] for f in figures) == FIGURES[task]
