@@ -56,6 +56,7 @@ from generator.versions import (
 )
 from generator.wizard import collect_answers
 from generator.yamlfile import parse as parse_yaml
+from generator.yamlfile import scalar_as_written
 
 ANSWERS_FILE = ".copier-answers.yml"
 _HASH = re.compile(r"^[0-9a-f]{7,40}$")
@@ -148,13 +149,15 @@ def open_project(path: Path, source: TemplateSource) -> Project:
             "so there is nothing to update from"
         )
     try:
-        answers = parse_yaml(read_text(answers_path, limit=YAML_LIMIT)) or {}
+        text = read_text(answers_path, limit=YAML_LIMIT)
+        answers = parse_yaml(text) or {}
     except UnreadableFile as error:
         raise Refused(f"{answers_path} is {error.reason}") from None
     except yaml.YAMLError as error:
         raise Refused(f"{answers_path} is not valid YAML: {str(error).splitlines()[0]}") from None
     if not isinstance(answers, dict) or not answers.get("_commit") or not answers.get("_src_path"):
         raise Refused(f"{answers_path} records no template version (_commit and _src_path)")
+    answers["_commit"] = scalar_as_written(text, "_commit") or answers["_commit"]
     if not is_our_template(str(answers["_src_path"]), source):
         raise Refused(
             f"{answers_path} names another template ({answers['_src_path']}); "

@@ -56,3 +56,18 @@ def parse(text: str) -> Any:
     data = yaml.load(text, Loader=_LOADER)
     check_expansion(data)
     return data
+
+
+def scalar_as_written(text: str, key: str) -> str | None:
+    """A top-level key's plain value exactly as the file spells it, before YAML types it.
+
+    An abbreviated commit hash of octal digits with a leading zero (`0320764`) is an octal
+    integer to YAML 1.1 (106996); `str()` of the parsed value names another commit.
+    """
+    node = yaml.compose(text, Loader=_LOADER)
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for name, value in node.value:
+        if isinstance(name, yaml.ScalarNode) and name.value == key:
+            return value.value if isinstance(value, yaml.ScalarNode) else None
+    return None

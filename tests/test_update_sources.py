@@ -21,7 +21,7 @@ from template_versions import (
 )
 
 from generator.template_source import CANONICAL_URL, OVERRIDE_ENV, resolve_source
-from generator.update import is_our_template
+from generator.update import is_our_template, open_project
 
 
 @pytest.fixture
@@ -137,6 +137,17 @@ def test_an_all_digit_commit_hash_is_a_hash_not_a_version(template: Path, projec
     behind = cli("update", str(project), "--check")
     assert behind.exit_code == 1, behind.output
     assert f"v0.1.0-{attempt + 1}-g{head}" in behind.output and "v0.2.0" in behind.output
+
+
+@pytest.mark.parametrize("spelled", ["0320764", "'0320764'", "3811168"])
+def test_a_recorded_hash_is_read_as_written_not_as_a_yaml_number(
+    template: Path, project: Path, spelled: str
+) -> None:
+    """Unquoted, `0320764` is the octal integer 106996 to YAML: CI once met such a hash."""
+    path = project / ".copier-answers.yml"
+    path.write_text(path.read_text().replace("_commit: v0.1.0", f"_commit: {spelled}"))
+    opened = open_project(project, resolve_source())
+    assert opened.commit == spelled.strip("'")
 
 
 def test_dry_run_works_on_a_dirty_tree_and_changes_nothing(template: Path, project: Path) -> None:

@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterator
 
 from .. import __version__
+from ..textfile import YAML_LIMIT
+from ..yamlfile import scalar_as_written
 from .model import Problem, Severity
 from .project import Project
 from .registry import register
@@ -55,6 +57,10 @@ def check_template_version(project: Project) -> Iterator[Problem]:
         )
         return
     commit = doc.data.get("_commit") if isinstance(doc.data, dict) else None
+    if commit:
+        commit = (
+            scalar_as_written(project.read_text(ANSWERS, limit=YAML_LIMIT), "_commit") or commit
+        )
     if not commit:
         yield Problem(
             "no `_commit` recorded: the template version is unknown",
