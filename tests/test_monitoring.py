@@ -50,7 +50,8 @@ for run in runs:
     files = [a.path for a in client.list_artifacts(run.info.run_id, "monitoring")]
     report = client.download_artifacts(run.info.run_id, "monitoring/drift.json")
     found.append({
-        "metrics": run.data.metrics, "tags": run.data.tags, "files": sorted(files),
+        "name": run.info.run_name, "metrics": run.data.metrics, "tags": run.data.tags,
+        "files": sorted(files),
         "drifted": json.load(open(report))["drifted"],
     })
 print(json.dumps(found))
@@ -207,6 +208,11 @@ def test_every_check_is_logged_to_the_tracker(tracked: list[dict]) -> None:
     assert failing["metrics"][f"psi.{SHIFTED}"] > 0.2
     assert failing["tags"]["monitor.batch"] == "data/external/shifted.csv"
     assert failing["drifted"] == [SHIFTED]
+    # Named after what was checked, with a counter: seeded random names would repeat.
+    assert [found["name"] for found in tracked] == [
+        "monitor-batch=test-#1",
+        "monitor-batch=shifted-#2",
+    ]
 
 
 def test_one_off_check_of_another_file(shifted: Check, project: Path) -> None:
