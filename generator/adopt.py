@@ -42,7 +42,7 @@ from generator.project_data import DatasetChoice, choose_demo, write_into
 from generator.questions import Question
 from generator.template_source import TemplateSource, resolve_source
 from generator.terminal import literal
-from generator.versions import source_questions
+from generator.versions import our_questions
 from generator.wizard import collect_answers
 
 BRANCH = "mlops-scaffold/adopt"
@@ -279,7 +279,7 @@ def run_adopt(
     project = (path or Path.cwd()).expanduser().resolve()
     original = check_adoptable(project)
     source = resolve_source()
-    questions = source_questions(source)
+    questions = our_questions(source)
     provided = parse_data_options(data)
     check_known(provided, questions)
 

@@ -42,7 +42,7 @@ from generator.setup import resume_command, run_setup, tool_command
 from generator.setup_steps import StepResult
 from generator.template_source import CANONICAL_URL, resolve_source
 from generator.terminal import literal
-from generator.versions import source_questions
+from generator.versions import our_questions
 from generator.wizard import collect_answers, summary_table
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def run_new(dest: str | Path | None, options: NewOptions, console: Console) -> i
     if options.vcs_ref is not None:
         raise UsageError("--vcs-ref chooses a version of a --template; ours follows the tool")
     source = resolve_source()
-    questions = source_questions(source)
+    questions = our_questions(source)
     provided: dict[str, Any] = {}
     if options.answers_file is not None:
         provided |= load_answers_file(options.answers_file)

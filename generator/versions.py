@@ -109,3 +109,25 @@ def source_questions(source: TemplateSource, ref: str | None = None) -> list[Que
     """The questions of the version Copier will render, never the working tree's copier.yml."""
     ref = ref or source.default_ref
     return parse_questions(questions_text(source, ref), f"copier.yml at {ref}")
+
+
+OUR_QUESTIONS = frozenset(
+    {"project_name", "package_name", "distribution_name", "task", "target", "dataset_file"}
+)
+"""Questions `new` and `adopt` answer themselves (names, the table and its task)."""
+
+
+def our_questions(source: TemplateSource) -> list[Question]:
+    """The questions of our template's current version; another template is refused.
+
+    `MLOPS_SCAFFOLD_TEMPLATE` may name any repository, a fork from before the table questions
+    among them: the commands that fill these answers in need them asked.
+    """
+    questions = source_questions(source)
+    missing = sorted(OUR_QUESTIONS - {question.name for question in questions})
+    if missing:
+        raise TemplateError(
+            f"{source.origin} is not mlops-scaffold's template as this version knows it: its "
+            f"copier.yml asks no {', '.join(missing)}; render another template with --template"
+        )
+    return questions

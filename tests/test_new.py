@@ -425,3 +425,35 @@ def test_destination_named_like_jinja_is_a_name(template_repo: Path, tmp_path: P
     assert answers_of(dest)["distribution_name"] == "7-7"
     assert "{{ 7*7 }}" in (dest / "README.md").read_text()
     assert not (tmp_path / "49").exists()
+
+
+def test_a_template_from_before_the_table_questions_is_refused_in_one_line(
+    tmp_path: Path,
+) -> None:
+    """MLOPS_SCAFFOLD_TEMPLATE may name a fork that never asked for a table: no KeyError."""
+    repo = make_template_repo(tmp_path / "old-fork")
+    copier_yml = repo / "copier.yml"
+    text = copier_yml.read_text()
+    for name in ("task", "target", "dataset_file"):
+        text = text.replace(f"\n{name}:\n", f"\nold_{name}:\n")
+    copier_yml.write_text(text)
+    git("commit", "-q", "-am", "a fork from before the table questions", cwd=repo)
+    env = {"MLOPS_SCAFFOLD_TEMPLATE": str(repo)}
+    work = tmp_path / "work"
+    work.mkdir()
+    done = run_cli("new", str(work / "p"), "--defaults", "--no-setup", env=env)
+    assert_one_line_error(done, 1)
+    assert "asks no dataset_file, target, task" in done.stderr, done.stderr
+    assert list(work.iterdir()) == []
+
+    existing = tmp_path / "existing"
+    existing.mkdir()
+    (existing / "README.md").write_text("# Existing\n")
+    git("init", "-q", "-b", "main", cwd=existing)
+    git("add", "-A", cwd=existing)
+    git("commit", "-q", "-m", "existing work", cwd=existing)
+    before = tree_snapshot(existing)
+    done = run_cli("adopt", str(existing), "--defaults", env=env)
+    assert_one_line_error(done, 1)
+    assert "asks no dataset_file, target, task" in done.stderr, done.stderr
+    assert tree_snapshot(existing) == before
