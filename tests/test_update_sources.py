@@ -102,7 +102,11 @@ def test_another_template_is_refused(template: Path, project: Path, other: str) 
 def test_an_unrelated_local_repository_is_refused(
     template: Path, project: Path, tmp_path: Path
 ) -> None:
-    unrelated = make_template_repo(tmp_path / "unrelated", "v0.1.0")  # same files, other history
+    unrelated = make_template_repo(tmp_path / "unrelated", "v0.1.0")
+    # Same files, other history. Made within the template's second, the same tree, message and
+    # identity would be the same commit: a history of its own needs a root of its own.
+    git("commit", "-q", "--amend", "-m", "an unrelated template", cwd=unrelated)
+    git("tag", "-f", "v0.1.0", cwd=unrelated)
     _record_src_path(project, str(unrelated))
     assert cli("update", str(project), "--defaults").exit_code == 2
 
