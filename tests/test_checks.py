@@ -541,6 +541,26 @@ def test_python_script_entry_points_are_checked(project: Path) -> None:
     assert finding.path == "scripts/report.py"
 
 
+RUNNER_PY = '''"""Runs `python -m demo.STAGE` in a warm process."""
+
+STAGE_RUNNER = True
+'''
+
+
+def test_a_stage_runner_is_checked_through_to_the_stage_it_runs(project: Path) -> None:
+    write(project, {"src/demo/warm.py": RUNNER_PY})
+    replace("dvc.yaml", "python -m demo.prepare", "python -m demo.warm prepare")(project)
+    assert run_checks(project, select=["pipeline-seeding"]).findings == []
+    # The stage it runs is checked: an unseeded prepare fails as it would when run directly.
+    write(project, {"src/demo/prepare.py": "print('no seed')\n"})
+    [finding] = run_checks(project, select=["pipeline-seeding"]).findings
+    assert finding.path == "src/demo/prepare.py"
+    # A module without the marker is an entry point of its own: warm.py has no seeding.
+    write(project, {"src/demo/warm.py": RUNNER_PY.replace("True", "False")})
+    [finding] = run_checks(project, select=["pipeline-seeding"]).findings
+    assert finding.path == "src/demo/warm.py"
+
+
 def test_json_output_validates_against_the_schema(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1,11 +1,14 @@
 """Finding the Python modules and scripts that pipeline stage commands run.
 
 Shared knowledge of how a stage `cmd` starts Python (`python -m pkg.mod`, `uv run python x.py`),
-so checks about entry points agree on which files those are.
+so checks about entry points agree on which files those are. A project module that assigns
+`STAGE_RUNNER = True` at its top level (the template's `warm.py`) runs its first argument as a
+module of its package: `python -m pkg.warm train` is an entry point of `pkg.train`.
 """
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import re
 import shlex
@@ -18,6 +21,7 @@ SEPARATORS = frozenset({"&&", "||", ";", "|"})
 RUNNERS = ("uv", "poetry", "pipenv", "pdm", "hatch")
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 OPTIONS_WITH_VALUE = frozenset({"-W", "-X", "--with", "--python", "-p", "--group", "--extra"})
+RUNNER_MARKER = "STAGE_RUNNER"
 
 
 @dataclass(frozen=True)
@@ -41,8 +45,8 @@ def _segments(command: str) -> list[list[str]]:
     return [segment for segment in segments if segment]
 
 
-def _python_target(tokens: list[str]) -> tuple[str, bool] | None:
-    """(module or script, is_module) that a command's tokens run with Python, if any."""
+def _python_target(tokens: list[str]) -> tuple[str, bool, list[str]] | None:
+    """(module or script, is_module, its arguments) that a command's tokens run with Python."""
     index = 0
     while index < len(tokens) and ASSIGNMENT.match(tokens[index]):
         index += 1  # VAR=value prefixes
@@ -51,20 +55,22 @@ def _python_target(tokens: list[str]) -> tuple[str, bool] | None:
         while index < len(tokens) and tokens[index].startswith("-"):
             index += 2 if tokens[index] in OPTIONS_WITH_VALUE else 1
         if index < len(tokens) and tokens[index].endswith(".py"):
-            return tokens[index], False  # `uv run script.py`
+            return tokens[index], False, tokens[index + 1 :]  # `uv run script.py`
     if index >= len(tokens) or not PYTHON.match(posixpath.basename(tokens[index])):
         return None
     index += 1
     while index < len(tokens):
         token = tokens[index]
         if token == "-m":
-            return (tokens[index + 1], True) if index + 1 < len(tokens) else None
+            if index + 1 >= len(tokens):
+                return None
+            return tokens[index + 1], True, tokens[index + 2 :]
         if token.startswith("-m"):
-            return token[2:], True
+            return token[2:], True, tokens[index + 1 :]
         if token == "-c":
             return None
         if not token.startswith("-"):
-            return token, False
+            return token, False, tokens[index + 1 :]
         index += 2 if token in OPTIONS_WITH_VALUE else 1
     return None
 
@@ -90,6 +96,24 @@ def is_project_module(project: Project, module: str) -> bool:
     )
 
 
+def _is_runner(project: Project, file: str) -> bool:
+    """True when the module assigns `STAGE_RUNNER = True` at its top level."""
+    try:
+        tree = ast.parse(project.read_text(file), filename=file)
+    except (SyntaxError, ValueError):
+        return False
+    return any(
+        isinstance(node, ast.Assign | ast.AnnAssign)
+        and any(
+            isinstance(target, ast.Name) and target.id == RUNNER_MARKER
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        )
+        and isinstance(node.value, ast.Constant)
+        and node.value.value is True
+        for node in tree.body
+    )
+
+
 def entry_points(project: Project, command: str, wdir: str = "") -> list[EntryPoint]:
     """Every Python module or script a shell command runs; invalid quoting yields nothing."""
     try:
@@ -101,9 +125,13 @@ def entry_points(project: Project, command: str, wdir: str = "") -> list[EntryPo
         target = _python_target(tokens)
         if target is None or "${" in target[0]:
             continue
-        name, is_module = target
+        name, is_module, arguments = target
         if is_module:
-            found.append(EntryPoint(name, True, module_file(project, name, wdir)))
+            file = module_file(project, name, wdir)
+            if file is not None and arguments and _is_runner(project, file):
+                name = f"{name.rpartition('.')[0]}.{arguments[0]}".lstrip(".")
+                file = module_file(project, name, wdir)
+            found.append(EntryPoint(name, True, file))
         else:
             path = posixpath.normpath(posixpath.join(wdir, name)) if wdir else name
             found.append(EntryPoint(path, False, path if (project.root / path).is_file() else None))
