@@ -7,8 +7,10 @@ source, as a release would.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,6 +95,9 @@ def _isolate_environment(root: Path) -> None:
     del os.environ["MLFLOW_TRACKING_URI"]
     os.environ["NO_COLOR"] = "1"
     os.environ["COLUMNS"] = "200"
+    # A generated project's stages start a warm server (warm.py) that waits 15 minutes for the
+    # next stage; dozens of projects' servers would hold gigabytes through the whole run.
+    os.environ["WARM_STAGES_IDLE"] = "120"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -100,8 +105,33 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
     saved = dict(os.environ)
     _isolate_environment(tmp_path_factory.mktemp("isolation"))
     yield
+    stop_warm_servers(tmp_path_factory.getbasetemp())
     os.environ.clear()
     os.environ.update(saved)
+
+
+def warm_servers(under: Path) -> list[int]:
+    """Pids of the warm stage servers (warm.py) whose Python lives under `under`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue  # ended meanwhile
+        if "--serve" in (arg.decode(errors="replace") for arg in argv) and argv[0].decode(
+            errors="replace"
+        ).startswith(f"{under}{os.sep}"):
+            found.append(int(entry.name))
+    return found
+
+
+def stop_warm_servers(under: Path) -> None:
+    """End the warm servers of the projects under `under`: the test run is over."""
+    for pid in warm_servers(under):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
 
 
 def make_template_repo(dest: Path, tag: str = "v0.1.0") -> Path:

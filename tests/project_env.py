@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from conftest import copier_render
@@ -22,13 +23,20 @@ def project_env() -> dict[str, str]:
 
 
 def run(
-    *args: str, cwd: Path, check: bool = True, timeout: float = 900
+    *args: str,
+    cwd: Path,
+    check: bool = True,
+    timeout: float = 900,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
-    """Run a command in `cwd` and capture its output; a failure shows both streams."""
+    """Run a command in `cwd` and capture its output; a failure shows both streams.
+
+    `env` adds to (or overrides) the project's environment.
+    """
     done = subprocess.run(
         list(args),
         cwd=cwd,
-        env=project_env(),
+        env=project_env() | dict(env or {}),
         capture_output=True,
         text=True,
         check=False,

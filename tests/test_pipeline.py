@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import json
 import re
+import signal
+import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from cli_helpers import run_cli
-from project_env import render_project, run
+from conftest import warm_servers
+from project_env import project_env, render_project, run
 
 pytestmark = pytest.mark.slow
 
@@ -254,3 +258,95 @@ def test_generated_test_suite_passes(worse: Step, project: Path) -> None:
 def test_generated_project_is_ruff_clean(worse: Step, project: Path) -> None:
     run("uv", "run", "ruff", "check", "--no-cache", ".", cwd=project)
     run("uv", "run", "ruff", "format", "--check", "--no-cache", ".", cwd=project)
+
+
+# --- stages in a warm process (warm.py) ----------------------------------------------------------
+
+# A stage module the tests add: what its process is, what it was given, and how it ends.
+PROBE = """import os, sys
+from pathlib import Path
+stat = Path(f"/proc/{os.getppid()}/stat").read_text()
+print("probe", sys.argv[1:], os.environ.get("PROBE"), os.getcwd())
+print("server" if b"--serve" in Path("/proc/self/cmdline").read_bytes() else "client")
+print("grandparent", stat.rpartition(")")[2].split()[1])
+print("on stderr", file=sys.stderr)
+if os.environ.get("PROBE_WAIT"):
+    Path(os.environ["PROBE_WAIT"]).write_text(str(os.getpid()))
+    import time
+    time.sleep(120)
+raise SystemExit(int(os.environ.get("PROBE_EXIT", "0")))
+"""
+
+
+@pytest.fixture
+def probe(tracking_store: dict, project: Path) -> Iterator[Path]:
+    """src/<package>/probe.py for one test; the pipeline steps above have run by then."""
+    module = project / "src" / PACKAGE / "probe.py"
+    module.write_text(PROBE)
+    yield module
+    module.unlink()
+
+
+def probe_run(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return run(
+        ".venv/bin/python",
+        "-m",
+        f"{PACKAGE}.warm",
+        "probe",
+        *args,
+        cwd=project,
+        check=False,
+        env=env,
+    )
+
+
+def test_stages_run_warm_and_give_what_a_cold_run_gives(
+    tracking_store: dict, project: Path
+) -> None:
+    warm = repro(project, "--force")
+    assert warm_servers(project), "no warm server runs from the project's environment"
+    cold = run("uv", "run", "dvc", "repro", "--force", cwd=project, env={"WARM_STAGES": "0"})
+    assert re.findall(r"Running stage '(\w+)'", cold.stdout + cold.stderr) == list(STAGES)
+    assert (project / "dvc.lock").read_bytes() == warm.lock
+    assert (project / "reports/metrics.json").read_bytes() == warm.metrics
+
+
+def test_a_warm_stage_is_its_module_run_as_a_process(probe: Path, project: Path) -> None:
+    done = probe_run(project, "a b", "c", PROBE="given", PROBE_EXIT="3")
+    assert done.returncode == 3
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"probe ['a b', 'c'] given {project}"
+    assert lines[1] == "server"  # a fork of the warm server
+    server = int(lines[2].split()[1])
+    assert server in warm_servers(project)
+    assert done.stderr == "on stderr\n"
+    # The project's code is read afresh by every stage: an edit counts at once.
+    probe.write_text(PROBE.replace('"probe"', '"edited"'))
+    again = probe_run(project)
+    assert again.returncode == 0 and again.stdout.startswith("edited [] None")
+    assert again.stdout.splitlines()[2] == f"grandparent {server}"  # the same server
+    # Another environment is served by another server; WARM_STAGES=0 runs in the caller.
+    other = probe_run(project, OMP_NUM_THREADS="1").stdout.splitlines()[2]
+    assert other != f"grandparent {server}" and int(other.split()[1]) in warm_servers(project)
+    assert probe_run(project, WARM_STAGES="0").stdout.splitlines()[1] == "client"
+
+
+def test_ctrl_c_reaches_a_warm_stage(probe: Path, project: Path, tmp_path: Path) -> None:
+    started = tmp_path / "pid"
+    client = subprocess.Popen(
+        [".venv/bin/python", "-m", f"{PACKAGE}.warm", "probe"],
+        cwd=project,
+        env=project_env() | {"PROBE_WAIT": str(started)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    stage = int(started.read_text())
+    client.send_signal(signal.SIGINT)
+    _, stderr = client.communicate(timeout=30)
+    assert client.returncode == -signal.SIGINT
+    assert "KeyboardInterrupt" in stderr
+    assert not Path(f"/proc/{stage}").exists()

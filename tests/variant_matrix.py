@@ -376,7 +376,8 @@ def core_files(answers: Mapping[str, Any]) -> set[str]:
     files = set(ALWAYS) | {f"{package}/{name}" for name in SOURCE}
     files |= {f"tests/{name}" for name in TESTS}
     if context["data_versioning"] == "dvc":
-        files |= {"dvc.yaml", ".dvcignore", "scripts/plots_report.py", f"{package}/warm.py"}
+        files |= {"dvc.yaml", ".dvcignore", "scripts/plots_report.py"}
+        files |= {f"{package}/warm.py", "tests/test_warm.py"}  # stages in a warm process
     if context["tracker"] != "none":
         files |= {f"{package}/tracking.py", f"{package}/registry.py", "tests/test_tracking.py"}
         files |= {f"{package}/evaluation.py", f"{package}/gate.py", "tests/test_evaluation.py"}
