@@ -19,6 +19,7 @@ from pathlib import Path
 from measure import Sample, Step
 from workspace import (
     CANONICAL_URL,
+    REPO,
     Workspace,
     find_ccds_template,
     git,
@@ -85,8 +86,8 @@ class Context:
     ready_project: Path | None = None  # set up and reproduced by row 3
 
 
-BEFORE_ONE_TRACKER = "cac73d7"
-"""The template before `train` stopped starting MLflow (issue 19): row 4 measures both."""
+ISSUE_FILED = "7b4ffd9"
+"""main when issue 19 was filed: the "today" its row-4 targets are ratios against."""
 
 
 def _template(ctx: Context) -> Path:
@@ -260,24 +261,42 @@ def row_zero_to_run(ctx: Context) -> Row:
 
 def _ready_project(ctx: Context, ref: str | None = None) -> Path:
     """Row 3's last project, or a new one set up and reproduced now (untimed); with `ref`,
-    always a new one, from the template as that commit had it."""
+    always a new one, made by the tool and template as that commit had them."""
     if ref is None and ctx.ready_project is not None and (ctx.ready_project / "dvc.lock").is_file():
         return ctx.ready_project
-    template = _template(ctx) if ref is None else snapshot_template(ctx.ws, f"template-{ref}", ref)
-    env = {k: v for k, v in ctx.ws.template_env(template).items() if k != "UV_COMPILE_BYTECODE"}
+    if ref is None:
+        env, tool = _user_env(ctx), ctx.ws.tool("mlops-scaffold")
+    else:  # no template override: the old tool renders its own
+        env = {k: v for k, v in ctx.ws.env.items() if k != "UV_COMPILE_BYTECODE"}
+        tool = _tool_at(ctx, ref)
     dest = ctx.ws.fresh_dir(PROJECT if ref is None else f"{PROJECT}-{ref}")
-    argv = [ctx.ws.tool("mlops-scaffold"), "new", str(dest), "--defaults"]
-    done = subprocess.run(argv, cwd=dest.parent, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"setting up a project failed: {done.stderr.strip()[-300:]}")
+    steps = [[tool, "new", str(dest), "--defaults"]]
+    if ref is not None:  # a tool before 51af522 leaves the first run to the user
+        steps.append(["uv", "run", "--quiet", "dvc", "repro", "--quiet"])
+    for argv in steps:
+        cwd = dest.parent if argv[0] == tool else dest
+        done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"setting up a project failed: {done.stderr.strip()[-300:]}")
     if ref is None:
         ctx.ready_project = dest
     return dest
 
 
+def _tool_at(ctx: Context, ref: str) -> str:
+    """`mlops-scaffold` as commit `ref` had it, in a clone of its own: an editable install
+    renders the clone's own template, so the project is what a user got then."""
+    clone = ctx.ws.root / f"tool-{ref}"
+    if not clone.exists():
+        git("clone", "-q", "--shared", "-n", str(REPO), str(clone), cwd=ctx.ws.root, env=ctx.ws.env)
+        git("checkout", "-q", ref, cwd=clone, env=ctx.ws.env)
+        subprocess.run(["uv", "sync", "--frozen", "--quiet"], cwd=clone, env=ctx.ws.env, check=True)
+    return str(clone / ".venv" / "bin" / "mlops-scaffold")
+
+
 def row_repro(ctx: Context) -> Row:
     project = _ready_project(ctx)
-    before = _ready_project(ctx, BEFORE_ONE_TRACKER)
+    before = _ready_project(ctx, ISSUE_FILED)
     env = _user_env(ctx)
     repro = ["uv", "run", "--quiet", "dvc", "repro", "--quiet"]
     values = iter(f"{0.5**n:g}" for n in range(1, 1000))
@@ -289,7 +308,7 @@ def row_repro(ctx: Context) -> Row:
     )
     floor = ["uv", "run", "--quiet", "python", "-c", start]
 
-    def change(root: Path) -> Callable[[], Prepared]:
+    def change(root: Path, extra: dict[str, str] | None = None) -> Callable[[], Prepared]:
         def prepare() -> Prepared:
             params = root / "params.yaml"
             # `train.C` only (two spaces in), not the sweep's search space for it.
@@ -297,14 +316,14 @@ def row_repro(ctx: Context) -> Row:
             if count != 1:
                 raise RuntimeError("params.yaml has no `train.C` to change")
             params.write_text(text)
-            return _steps("dvc repro", repro, root, env)
+            return _steps("dvc repro", repro, root, env | (extra or {}))
 
         return prepare
 
     def forced(root: Path) -> Callable[[], Prepared]:
         return lambda: _steps("dvc repro -f", [*repro, "--force"], root, env)
 
-    old = f"template at {BEFORE_ONE_TRACKER}"
+    old = f"template at {ISSUE_FILED}"
     return Row(
         "4",
         "dvc repro: no-op and one-parameter change",
@@ -312,6 +331,7 @@ def row_repro(ctx: Context) -> Row:
             Variant("no-op dvc repro", lambda: _steps("dvc repro", repro, project, env)),
             Variant("train.C changed, dvc repro", change(project)),
             Variant(f"train.C changed, dvc repro ({old})", change(before)),
+            Variant("train.C changed, WARM_STAGES=0", change(project, {"WARM_STAGES": "0"})),
             Variant("forced dvc repro (every stage)", forced(project)),
             Variant(f"forced dvc repro ({old})", forced(before)),
             Variant(
@@ -332,9 +352,11 @@ def row_repro(ctx: Context) -> Row:
         },
         note=(
             "the reference is DVC's own start through `uv run` (the floor of any dvc command); "
-            f"the `{old}` variants run the same in a project of the template before `train` "
-            "stopped starting MLflow, set up in the same run; `one tracked stage's start` imports "
-            "scikit-learn and MLflow and opens the SQL store, as register and monitor do first"
+            f"the `{old}` variants run the same in a project that the tool and template of "
+            "main when issue 19 was filed made, set up in the same run; `WARM_STAGES=0` runs "
+            "every stage in a process of its own, as a first run after the warm server's idle "
+            "exit does; `one tracked stage's start` imports scikit-learn and MLflow and opens "
+            "the SQL store, as a cold register or monitor does first"
         ),
     )
 

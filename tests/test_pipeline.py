@@ -266,7 +266,7 @@ def test_generated_project_is_ruff_clean(worse: Step, project: Path) -> None:
 PROBE = """import os, sys
 from pathlib import Path
 stat = Path(f"/proc/{os.getppid()}/stat").read_text()
-print("probe", sys.argv[1:], os.environ.get("PROBE"), os.getcwd())
+print("probe", sys.argv[1:], os.environ.get("OMP_NUM_THREADS"), os.getcwd())
 print("server" if b"--serve" in Path("/proc/self/cmdline").read_bytes() else "client")
 print("grandparent", stat.rpartition(")")[2].split()[1])
 print("on stderr", file=sys.stderr)
@@ -274,7 +274,7 @@ if os.environ.get("PROBE_WAIT"):
     Path(os.environ["PROBE_WAIT"]).write_text(str(os.getpid()))
     import time
     time.sleep(120)
-raise SystemExit(int(os.environ.get("PROBE_EXIT", "0")))
+raise SystemExit(int(sys.argv[-1]) if sys.argv[-1].isdigit() else 0)
 """
 
 
@@ -312,10 +312,10 @@ def test_stages_run_warm_and_give_what_a_cold_run_gives(
 
 
 def test_a_warm_stage_is_its_module_run_as_a_process(probe: Path, project: Path) -> None:
-    done = probe_run(project, "a b", "c", PROBE="given", PROBE_EXIT="3")
+    done = probe_run(project, "a b", "3")
     assert done.returncode == 3
     lines = done.stdout.splitlines()
-    assert lines[0] == f"probe ['a b', 'c'] given {project}"
+    assert lines[0] == f"probe ['a b', '3'] None {project}"
     assert lines[1] == "server"  # a fork of the warm server
     server = int(lines[2].split()[1])
     assert server in warm_servers(project)
@@ -326,8 +326,9 @@ def test_a_warm_stage_is_its_module_run_as_a_process(probe: Path, project: Path)
     assert again.returncode == 0 and again.stdout.startswith("edited [] None")
     assert again.stdout.splitlines()[2] == f"grandparent {server}"  # the same server
     # Another environment is served by another server; WARM_STAGES=0 runs in the caller.
-    other = probe_run(project, OMP_NUM_THREADS="1").stdout.splitlines()[2]
-    assert other != f"grandparent {server}" and int(other.split()[1]) in warm_servers(project)
+    other = probe_run(project, OMP_NUM_THREADS="1").stdout.splitlines()
+    assert other[0] == f"edited [] 1 {project}"
+    assert other[2] != f"grandparent {server}" and int(other[2].split()[1]) in warm_servers(project)
     assert probe_run(project, WARM_STAGES="0").stdout.splitlines()[1] == "client"
 
 
