@@ -354,9 +354,9 @@ def row_repro(ctx: Context) -> Row:
             "the reference is DVC's own start through `uv run` (the floor of any dvc command); "
             f"the `{old}` variants run the same in a project that the tool and template of "
             "main when issue 19 was filed made, set up in the same run; `WARM_STAGES=0` runs "
-            "every stage in a process of its own, as a first run after the warm server's idle "
-            "exit does; `one tracked stage's start` imports scikit-learn and MLflow and opens "
-            "the SQL store, as a cold register or monitor does first"
+            "every stage in a process of its own, as the first stages of a new environment do; "
+            "`one tracked stage's start` imports scikit-learn and MLflow and opens the SQL "
+            "store, as a cold register or monitor does first"
         ),
     )
 
