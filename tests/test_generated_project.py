@@ -86,6 +86,7 @@ EXPECTED_FILES = sorted(
         f"src/{PACKAGE}/tracking.py",
         f"src/{PACKAGE}/train.py",
         f"src/{PACKAGE}/validation.py",
+        f"src/{PACKAGE}/warm.py",
         "tests/__init__.py",
         "tests/conftest.py",
         "tests/test_drift.py",
@@ -97,6 +98,7 @@ EXPECTED_FILES = sorted(
         "tests/test_tracking.py",
         "tests/test_train.py",
         "tests/test_validation.py",
+        "tests/test_warm.py",
     ]
 )
 HOSTILE = "\"quote\" $(rm -rf /) ${{ github.token }} {{ x }} 'single' back\\slash"
