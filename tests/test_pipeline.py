@@ -332,7 +332,8 @@ def test_a_warm_stage_is_its_module_run_as_a_process(probe: Path, project: Path)
     assert probe_run(project, WARM_STAGES="0").stdout.splitlines()[1] == "client"
 
 
-def test_ctrl_c_reaches_a_warm_stage(probe: Path, project: Path, tmp_path: Path) -> None:
+def waiting_probe(project: Path, tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
+    """A warm probe stage that waits, its client, and the stage's pid once it runs."""
     started = tmp_path / "pid"
     client = subprocess.Popen(
         [".venv/bin/python", "-m", f"{PACKAGE}.warm", "probe"],
@@ -345,9 +346,23 @@ def test_ctrl_c_reaches_a_warm_stage(probe: Path, project: Path, tmp_path: Path)
     deadline = time.monotonic() + 60
     while not started.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
-    stage = int(started.read_text())
+    return client, int(started.read_text())
+
+
+def test_ctrl_c_reaches_a_warm_stage(probe: Path, project: Path, tmp_path: Path) -> None:
+    client, stage = waiting_probe(project, tmp_path)
     client.send_signal(signal.SIGINT)
     _, stderr = client.communicate(timeout=30)
     assert client.returncode == -signal.SIGINT
     assert "KeyboardInterrupt" in stderr
+    assert not Path(f"/proc/{stage}").exists()
+
+
+def test_a_killed_client_takes_its_stage_along(probe: Path, project: Path, tmp_path: Path) -> None:
+    client, stage = waiting_probe(project, tmp_path)
+    client.kill()
+    client.communicate(timeout=30)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{stage}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert not Path(f"/proc/{stage}").exists()
