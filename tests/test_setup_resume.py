@@ -7,6 +7,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 from pathlib import Path
 
 import pexpect
@@ -33,13 +34,20 @@ STEPS = (
 FINISH = re.compile(r"Finish the setup with: ([^\r\n]+)")
 
 
+def _as_in_a_terminal() -> None:
+    """Ctrl-C reaches a command typed in a terminal: a test run started in the background of
+    a non-interactive shell ignores SIGINT, and its children would inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _spawn(argv: list[str], cwd: Path) -> pexpect.spawn:
     # A real terminal (not TERM=dumb, where rich draws no live progress): each step shows as
     # it starts.
     env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "COLUMNS": "200"}
     return pexpect.spawn(
         argv[0], argv[1:], cwd=str(cwd), env=env, encoding="utf-8", timeout=300,
-        dimensions=(60, 200),
+        dimensions=(60, 200), preexec_fn=_as_in_a_terminal,
     )  # fmt: skip
 
 
